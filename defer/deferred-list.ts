@@ -1,0 +1,196 @@
+/**
+ * Waiting on several Deferreds at once: `DeferredList`, `gatherResults` and `race`.
+ * @module
+ */
+import { err } from "../log/functions";
+import { Deferred } from "./deferred";
+import { FailureGroup, FirstError } from "./errors";
+import { Failure } from "./failure";
+
+/** Options of {@link DeferredList}, Twisted's keyword arguments of the same names. */
+export interface DeferredListOptions {
+  /** Fire as soon as one Deferred succeeds, with `[result, index]`. */
+  fireOnOneCallback?: boolean;
+  /** Fail as soon as one Deferred fails, with a `FirstError` wrapping its Failure. */
+  fireOnOneErrback?: boolean;
+  /** Turn each input's failure into a `null` result once the list has seen it. */
+  consumeErrors?: boolean;
+}
+
+/** One entry of a DeferredList's result: `[true, result]` or `[false, failure]`. */
+export type DeferredListEntry<T> = [boolean, T | Failure];
+
+/**
+ * Collects the results of several Deferreds and fires once they have all fired, with one
+ * `[succeeded, resultOrFailure]` pair per input, in input order (not firing order). It never
+ * fails in this mode: a failed input is reported as `[false, failure]`.
+ *
+ * The list attaches a callback/errback pair to each input, so callbacks added to an input before
+ * the list is made change what the list sees, and those added after see what the list passes on:
+ * the input's own result, unchanged, unless `consumeErrors` turns a failure into `null` (which
+ * keeps it from being reported as an unhandled error).
+ *
+ * - `fireOnOneCallback`: fires as soon as one input succeeds, with `[result, index]` (an empty
+ *   list then never fires, as in Twisted).
+ * - `fireOnOneErrback`: fails as soon as one input fails, with `Failure(FirstError(failure, index))`.
+ *
+ * Cancelling the list, while it has not fired, cancels every input that has not reported yet;
+ * the list then fires from what they do (usually a `CancelledError` for each). A canceller that
+ * throws is reported with `log.err` and the others are still cancelled.
+ *
+ * @example
+ * ```ts
+ * new DeferredList([fetch(a), fetch(b)], { consumeErrors: true }).addCallback((results) => {
+ *   for (const [ok, value] of results) console.log(ok ? value : (value as Failure).getErrorMessage());
+ * });
+ * ```
+ */
+export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<T>>> {
+  /**
+   * The result being built: the entry of each input that has fired, `null` for those that have
+   * not. Once all have fired, this very array is the list's result.
+   */
+  readonly resultList: Array<DeferredListEntry<T> | null>;
+  /** Whether the list fires on the first success (see the class description). */
+  readonly fireOnOneCallback: boolean;
+  /** Whether the list fails on the first failure (see the class description). */
+  readonly fireOnOneErrback: boolean;
+  /** Whether inputs' failures become `null` results after the list has seen them. */
+  readonly consumeErrors: boolean;
+  // A copy, so later changes to the caller's array do not change what is cancelled.
+  readonly #deferreds: Array<Deferred<T>>;
+  #finishedCount = 0;
+
+  /**
+   * @param deferreds the Deferreds to wait on (the array is copied).
+   * @param options `fireOnOneCallback`, `fireOnOneErrback`, `consumeErrors` (all default false).
+   */
+  constructor(deferreds: Array<Deferred<T>>, options: DeferredListOptions = {}) {
+    // The canceller gets this list as its argument: `this` cannot be used before super().
+    super((self) => (self as DeferredList<T>).#cancelPending());
+    this.#deferreds = [...deferreds];
+    this.resultList = this.#deferreds.map(() => null);
+    this.fireOnOneCallback = options.fireOnOneCallback ?? false;
+    this.fireOnOneErrback = options.fireOnOneErrback ?? false;
+    this.consumeErrors = options.consumeErrors ?? false;
+    // As Twisted: with fireOnOneCallback, "the first success" of no Deferreds never comes.
+    if (this.#deferreds.length === 0 && !this.fireOnOneCallback) this.callback([]);
+    // The flags are set first: inputs that already have a result report at once, in here.
+    this.#deferreds.forEach((d, index) => {
+      d.addCallbacks(
+        (result: T) => this.#onResult(result, index, true),
+        (failure: Failure) => this.#onResult(failure, index, false),
+      );
+    });
+  }
+
+  /** How many of the inputs have fired so far. */
+  get finishedCount(): number {
+    return this.#finishedCount;
+  }
+
+  #onResult(result: T | Failure, index: number, succeeded: boolean): T | Failure | null {
+    this.resultList[index] = [succeeded, result];
+    this.#finishedCount++;
+    if (!this.called) {
+      if (succeeded && this.fireOnOneCallback) {
+        // The documented shape for this mode, which the class's result type cannot express.
+        this.callback([result, index] as unknown as Array<DeferredListEntry<T>>);
+      } else if (!succeeded && this.fireOnOneErrback) {
+        this.errback(new Failure(new FirstError(result as Failure, index)));
+      } else if (this.#finishedCount === this.resultList.length) {
+        this.callback(this.resultList as Array<DeferredListEntry<T>>);
+      }
+    }
+    return !succeeded && this.consumeErrors ? null : result;
+  }
+
+  #cancelPending(): void {
+    this.#deferreds.forEach((d, index) => {
+      // An input that has reported is done as far as the list is concerned.
+      if (this.resultList[index] !== null) return;
+      try {
+        d.cancel();
+      } catch (e) {
+        // One bad input must not keep the others from being cancelled.
+        err(e, "Exception raised while cancelling a Deferred of a DeferredList:");
+      }
+    });
+  }
+}
+
+/**
+ * A Deferred of the results of all `deferreds`, in input order: a "join". It fails as soon as one
+ * of them fails, with `Failure(FirstError(failure, index))`. Cancelling it cancels the inputs that
+ * have not fired yet.
+ *
+ * @param consumeErrors when true, each input's failure becomes a `null` result after it has been
+ *   seen here (so it is not reported as unhandled). Positional, as Twisted callers write it.
+ * @example
+ * ```ts
+ * gatherResults([getUser(1), getUser(2)]).addCallback(([a, b]) => console.log(a.name, b.name));
+ * ```
+ */
+export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors = false): Deferred<T[]> {
+  const list = new DeferredList<T>(deferreds, { fireOnOneErrback: true, consumeErrors });
+  // Only successes get here: the first failure fails the list.
+  return list.addCallback((entries) => entries.map((entry) => entry[1] as T));
+}
+
+/**
+ * A Deferred of the first of `deferreds` to succeed, as `[index, result]`; all the others are
+ * cancelled at once. If they all fail, it fails with a `FailureGroup` holding their Failures in
+ * input order (an empty array fails at once, with an empty group). Cancelling it cancels every
+ * input that has not fired yet.
+ *
+ * The race takes over the inputs' results, as Twisted's does: after it, each input's result is
+ * `null`, so the losers' `CancelledError`s are not reported as unhandled.
+ * @example
+ * ```ts
+ * race([fromCache(key), fromNetwork(key)]).addCallback(([index, value]) => use(value));
+ * ```
+ */
+export function race<T>(deferreds: Array<Deferred<T>>): Deferred<[number, T]> {
+  const inputs = [...deferreds];
+  const failures: Failure[] = new Array<Failure>(inputs.length);
+  const settled = inputs.map(() => false);
+  let failedCount = 0;
+  let won = false;
+  const cancelOthers = (except: number): void => {
+    inputs.forEach((d, index) => {
+      if (index === except || settled[index]) return;
+      try {
+        d.cancel();
+      } catch (e) {
+        err(e, "Exception raised while cancelling a Deferred of a race:");
+      }
+    });
+  };
+  const result = new Deferred<[number, T]>(() => cancelOthers(-1));
+  if (inputs.length === 0) {
+    result.errback(new Failure(new FailureGroup([])));
+    return result;
+  }
+  inputs.forEach((d, index) => {
+    d.addCallbacks(
+      (value: T) => {
+        settled[index] = true;
+        // A later success (an input whose canceller fired it with a value) is ignored.
+        if (!won) {
+          won = true;
+          cancelOthers(index);
+          result.callback([index, value]);
+        }
+        return null;
+      },
+      (failure: Failure) => {
+        settled[index] = true;
+        failures[index] = failure;
+        failedCount++;
+        if (failedCount === inputs.length) result.errback(new Failure(new FailureGroup(failures)));
+        return null;
+      },
+    );
+  });
+  return result;
+}

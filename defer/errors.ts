@@ -1,0 +1,97 @@
+/**
+ * The exceptions of the `defer` module, named as in `twisted.internet.defer`.
+ *
+ * Each sets `name` to its class name so stacks and `String(err)` say which one it is.
+ * @module
+ */
+import type { Failure } from "./failure";
+
+/**
+ * Thrown by `callback()`/`errback()` on a Deferred that already has a result.
+ * With {@link setDebugging} on, the message carries where the Deferred was made and first fired.
+ */
+export class AlreadyCalledError extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = "AlreadyCalledError";
+  }
+}
+
+/** The result of a Deferred that was cancelled before it had a result. */
+export class CancelledError extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = "CancelledError";
+  }
+}
+
+/**
+ * The default result of a Deferred timed out by `addTimeout`. Twisted constructs it as
+ * `TimeoutError(timeout, "Deferred")`; here the timeout (seconds) is kept as `timeout`.
+ */
+export class TimeoutError extends Error {
+  /** The timeout that expired, in seconds, when known. */
+  readonly timeout: number | undefined;
+  constructor(timeout?: number | string, message?: string) {
+    // Accept both `new TimeoutError("text")` and Twisted's `TimeoutError(timeout, "Deferred")`.
+    const seconds = typeof timeout === "number" ? timeout : undefined;
+    const text =
+      typeof timeout === "string"
+        ? timeout
+        : seconds !== undefined
+          ? `${message ?? "Deferred"} timed out after ${seconds} seconds`
+          : (message ?? "timed out");
+    super(text);
+    this.name = "TimeoutError";
+    this.timeout = seconds;
+  }
+}
+
+/**
+ * The error of a DeferredList/gatherResults that failed because one of its Deferreds failed
+ * (`fireOnOneErrback`). `subFailure` is that Deferred's Failure and `index` its position.
+ */
+export class FirstError extends Error {
+  readonly subFailure: Failure;
+  readonly index: number;
+  constructor(failure: Failure, index: number) {
+    super(`FirstError[#${index}, ${failure.toString()}]`);
+    this.name = "FirstError";
+    this.subFailure = failure;
+    this.index = index;
+  }
+}
+
+/** The error of `race()` when every Deferred failed; `failures` holds them in input order. */
+export class FailureGroup extends Error {
+  readonly failures: Failure[];
+  constructor(failures: Failure[]) {
+    super(`all ${failures.length} Deferreds failed`);
+    this.name = "FailureGroup";
+    this.failures = failures;
+  }
+}
+
+/** Thrown by `ensureDeferred` given something that is neither a Deferred, a thenable nor a generator. */
+export class NotACoroutineError extends TypeError {
+  constructor(message?: string) {
+    super(message);
+    this.name = "NotACoroutineError";
+  }
+}
+
+/** Thrown by `DeferredQueue.put` when the queue already holds `size` objects. */
+export class QueueOverflow extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = "QueueOverflow";
+  }
+}
+
+/** Thrown by `DeferredQueue.get` when `backlog` getters are already waiting. */
+export class QueueUnderflow extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = "QueueUnderflow";
+  }
+}

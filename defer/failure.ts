@@ -1,0 +1,166 @@
+/**
+ * `Failure`: a thrown value travelling down a Deferred's errback chain.
+ * @module
+ */
+
+/** A class (constructor) that `Failure.check`/`trap` test the value against with `instanceof`. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type ErrorType = Function;
+
+const NO_VALUE_MESSAGE = "Failure with no value";
+
+/**
+ * Wraps anything thrown (an `Error` or any other value) so it can be passed down an errback chain,
+ * inspected, trapped and re-thrown. The JavaScript counterpart of `twisted.python.failure.Failure`.
+ *
+ * @example
+ * ```ts
+ * d.addErrback((f: Failure) => {
+ *   f.trap(ConnectionLost);      // anything else goes on down the chain untouched
+ *   return "reconnecting";
+ * });
+ * ```
+ */
+export class Failure {
+  /** What was thrown: usually an `Error`, but any value is allowed. */
+  readonly value: unknown;
+  /** Set once the stack has been formatted, so the Error no longer pins its frames' objects. */
+  #stack: string | undefined;
+
+  /**
+   * @param value what was thrown. With no argument at all, an `Error("Failure with no value")`
+   *   (JavaScript has no "current exception" to capture). A Failure given here lends its value.
+   */
+  constructor(value?: unknown) {
+    if (arguments.length === 0) {
+      this.value = new Error(NO_VALUE_MESSAGE);
+    } else if (value instanceof Failure) {
+      this.value = value.value;
+      this.#stack = value.#stack;
+    } else {
+      this.value = value;
+    }
+  }
+
+  /** The value's constructor when the value is an object (`Error` subclasses included), else `undefined`. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  get type(): Function | undefined {
+    const v = this.value;
+    if ((typeof v === "object" && v !== null) || typeof v === "function") {
+      const ctor = (v as { constructor?: unknown }).constructor;
+      return typeof ctor === "function" ? ctor : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The first of `types` that the value is an instance of, or `null`.
+   * A string matches by class name anywhere in the value's prototype chain
+   * (Python callers pass qualified names the same way).
+   */
+  check(...types: Array<ErrorType | string>): ErrorType | string | null {
+    const v = this.value;
+    for (const t of types) {
+      if (typeof t === "function") {
+        if (isInstance(v, t)) return t;
+      } else if (typeof t === "string") {
+        if (prototypeNames(v).includes(t)) return t;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Like {@link check}, but when nothing matches it throws this very Failure, so an errback
+   * that traps passes an unmatched Failure on down the chain unchanged.
+   * @throws {Failure} this Failure, when the value matches none of `types`.
+   */
+  trap(...types: Array<ErrorType | string>): ErrorType | string {
+    const found = this.check(...types);
+    if (found === null) throw this;
+    return found;
+  }
+
+  /** The value's message: an Error's `message`, `String(value)` otherwise. */
+  getErrorMessage(): string {
+    const v = this.value;
+    if (v instanceof Error) return v.message;
+    return safeString(v);
+  }
+
+  /**
+   * A readable report: the value's class and message followed by its stack where it has one
+   * (an `Error`'s `stack`).
+   */
+  getTraceback(): string {
+    const stack = this.#formatStack();
+    const head = `Traceback (failure): ${this.#typeName()}: ${this.getErrorMessage()}`;
+    if (stack === undefined) return `${head}\n  (the value is not an Error, so it has no stack)\n`;
+    return `${head}\n${stack}\n`;
+  }
+
+  /** Throws the wrapped value, as `raise` would. */
+  raiseException(): never {
+    throw this.value;
+  }
+
+  /**
+   * Formats the stack now and keeps the text. An Error's stack is formatted lazily and, until it
+   * is, holds the receivers of its frames; a kept Failure must not keep those (a Deferred among
+   * them) alive. Called by Deferred when it keeps a Failure for its unhandled-error report.
+   */
+  cleanFailure(): void {
+    this.#formatStack();
+  }
+
+  /** `[Failure instance: Type: message]`, as Twisted prints one. */
+  toString(): string {
+    return `[Failure instance: ${this.#typeName()}: ${this.getErrorMessage()}]`;
+  }
+
+  #formatStack(): string | undefined {
+    if (this.#stack === undefined) {
+      const v = this.value;
+      try {
+        if (v instanceof Error && typeof v.stack === "string") this.#stack = v.stack;
+      } catch {
+        // A throwing `stack` getter: no stack to show, and nothing may throw from here.
+      }
+    }
+    return this.#stack;
+  }
+
+  #typeName(): string {
+    const t = this.type;
+    if (t !== undefined && t.name) return t.name;
+    return this.value === null ? "null" : typeof this.value;
+  }
+}
+
+function isInstance(value: unknown, type: ErrorType): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    // `instanceof` throws for a non-callable right-hand side with no Symbol.hasInstance.
+    return false;
+  }
+}
+
+function prototypeNames(value: unknown): string[] {
+  const names: string[] = [];
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return names;
+  for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+    const ctor = (p as { constructor?: { name?: unknown } }).constructor;
+    if (ctor && typeof ctor.name === "string") names.push(ctor.name);
+  }
+  return names;
+}
+
+/** `String(v)` that never throws (objects with no prototype or a throwing toString). */
+export function safeString(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}

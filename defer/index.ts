@@ -1,0 +1,24 @@
+/**
+ * `twisted-ts/defer`: Failure, Deferred and the helpers built on them.
+ * @module
+ */
+export { Failure } from "./failure";
+export type { ErrorType } from "./failure";
+export { Deferred } from "./deferred";
+export type { Awaitable } from "./deferred";
+export {
+  AlreadyCalledError,
+  CancelledError,
+  TimeoutError,
+  FirstError,
+  FailureGroup,
+  NotACoroutineError,
+  QueueOverflow,
+  QueueUnderflow,
+} from "./errors";
+export { succeed, fail, maybeDeferred, execute, ensureDeferred, setDebugging, getDebugging } from "./functions";
+export { inlineCallbacks } from "./inline-callbacks";
+export { DeferredList, gatherResults, race } from "./deferred-list";
+export type { DeferredListOptions, DeferredListEntry } from "./deferred-list";
+export { DeferredLock, DeferredSemaphore } from "./locks";
+export { DeferredQueue } from "./deferred-queue";

@@ -1,0 +1,165 @@
+/**
+ * `inlineCallbacks`: write Deferred-using code as a generator that `yield`s Deferreds.
+ * @module
+ */
+import { Deferred, _adopt, _describe, _isThenable } from "./deferred";
+import { Failure } from "./failure";
+
+/** True for generator objects (anything with next, throw and return methods and Symbol.iterator). */
+export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {
+  if (x === null || typeof x !== "object") return false;
+  const g = x as Partial<Generator>;
+  return (
+    typeof g.next === "function" &&
+    typeof g.throw === "function" &&
+    typeof g.return === "function" &&
+    typeof (g as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
+  );
+}
+
+/** The state shared between a generator's driver and its result Deferred's canceller. */
+interface Status<R> {
+  /** The Deferred the generator's outcome fires; replaced when the caller cancels. */
+  deferred: Deferred<R>;
+  /** What the generator is waiting on, if anything. */
+  waitingOn: Deferred<unknown> | undefined;
+}
+
+/**
+ * Drives `gen` to completion: each yielded Deferred or Promise is waited on and its result sent
+ * back in (a failure is thrown in as the Failure's `value`); any other value is sent straight
+ * back. Returns a Deferred of the generator's return value.
+ *
+ * Cancelling that Deferred cancels what the generator is waiting on, which throws a
+ * `CancelledError` into it. The generator may catch it and go on: the Deferred then fires with
+ * whatever the generator finally returns or throws.
+ */
+export function driveGenerator<R>(gen: Generator<unknown, R, unknown>): Deferred<R> {
+  const status: Status<R> = { deferred: undefined as unknown as Deferred<R>, waitingOn: undefined };
+  const cancel = (outer: Deferred<R>): void => {
+    // Fire `outer` by handing it a fresh Deferred to wait on: `outer` counts as fired (so cancel()
+    // adds no CancelledError of its own) and will take whatever the generator does next.
+    const awaited = status.waitingOn;
+    // Not waiting: the generator itself is running and cancelled its own Deferred. Let cancel()
+    // fail it with CancelledError; what the generator does next is then ignored.
+    if (awaited === undefined) return;
+    const next = new Deferred<R>(cancel);
+    status.deferred = next;
+    _adopt(outer, next);
+    awaited.cancel();
+  };
+  status.deferred = new Deferred<R>(cancel);
+  const result = status.deferred;
+  step(gen, status, undefined, false);
+  return result;
+}
+
+/**
+ * Runs the generator until it waits on a Deferred that has no result yet, or finishes. Results
+ * that are already there are sent back in a loop, not by recursion, so any number of
+ * synchronous yields runs in constant stack.
+ */
+function step<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, input: unknown, isThrow: boolean): void {
+  for (;;) {
+    let it: IteratorResult<unknown, R>;
+    try {
+      it = isThrow ? gen.throw(input) : gen.next(input);
+    } catch (e) {
+      if (!status.deferred.called) status.deferred.errback(e instanceof Failure ? e : new Failure(e));
+      return;
+    }
+    let value: unknown = it.value;
+    if (it.done) {
+      if (!status.deferred.called) finish(status.deferred, value as R);
+      return;
+    }
+    if (value instanceof Failure) {
+      // Twisted throws a yielded Failure into the generator.
+      input = value.value;
+      isThrow = true;
+      continue;
+    }
+    if (!(value instanceof Deferred)) {
+      if (!_isThenable(value)) {
+        input = value;
+        isThrow = false;
+        continue;
+      }
+      value = Deferred.fromPromise(value as PromiseLike<unknown>);
+    }
+    const d = value as Deferred<unknown>;
+    let waiting = true;
+    let syncResult: unknown;
+    d.addBoth((r: unknown) => {
+      if (waiting) {
+        waiting = false;
+        syncResult = r;
+      } else {
+        status.waitingOn = undefined;
+        resume(gen, status, r);
+      }
+      return undefined; // as Twisted: the yielded Deferred's result is consumed
+    });
+    if (waiting) {
+      waiting = false;
+      status.waitingOn = d;
+      return;
+    }
+    [input, isThrow] = unwrap(syncResult);
+  }
+}
+
+function resume<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, r: unknown): void {
+  const [input, isThrow] = unwrap(r);
+  step(gen, status, input, isThrow);
+}
+
+function unwrap(r: unknown): [unknown, boolean] {
+  return r instanceof Failure ? [r.value, true] : [r, false];
+}
+
+/** Fires the result Deferred with the generator's return value; a returned Deferred/Promise is waited on. */
+function finish<R>(d: Deferred<R>, value: R): void {
+  if (value instanceof Deferred) _adopt(d, value as Deferred<R>);
+  else if (_isThenable(value)) _adopt(d, Deferred.fromPromise(value as PromiseLike<R>));
+  else d.callback(value);
+}
+
+/**
+ * Turns a generator function into one returning a Deferred, so Deferred-based code reads like
+ * straight-line code: `yield d` gives back `d`'s result, or throws its Failure's `value` into the
+ * generator. Yielding a Promise waits for it; yielding a bare Failure throws its value in; any
+ * other value is given back at once. The generator's `return` value is the result.
+ *
+ * Cancelling the returned Deferred cancels the Deferred the generator is waiting on (which throws
+ * `CancelledError` into it); a Promise it waits on is abandoned and `CancelledError` thrown in at
+ * once.
+ * @throws TypeError (at the call) when the decorated function does not return a generator.
+ * @example
+ * ```ts
+ * const getUser = inlineCallbacks(function* (id: number) {
+ *   const row = (yield db.query(id)) as Row;
+ *   return row.name;
+ * });
+ * getUser(7).addCallback(console.log);
+ * ```
+ */
+export function inlineCallbacks<A extends unknown[], R>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  f: (...args: A) => Generator<unknown, R, any>,
+): (...args: A) => Deferred<R> {
+  if (typeof f !== "function") {
+    throw new TypeError(`inlineCallbacks requires a generator function, got ${_describe(f)}`);
+  }
+  const unwound = function (this: unknown, ...args: A): Deferred<R> {
+    const gen: unknown = f.apply(this, args);
+    if (!isGenerator(gen)) {
+      throw new TypeError(
+        `inlineCallbacks requires ${f.name || "the function"} to produce a generator; instead it returned ${_describe(gen)}`,
+      );
+    }
+    return driveGenerator(gen as Generator<unknown, R, unknown>);
+  };
+  Object.defineProperty(unwound, "name", { value: f.name, configurable: true });
+  return unwound;
+}

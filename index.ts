@@ -1,0 +1,9 @@
+/**
+ * twisted-ts: a Twisted-style event-loop runtime for TypeScript.
+ *
+ * The package root re-exports every module; each is also importable on its own
+ * (`twisted-ts/defer`, `twisted-ts/log`, …).
+ * @module
+ */
+export * from "./defer";
+export * from "./log";
