@@ -96,6 +96,35 @@ describe("Unhandled errors in Deferreds", () => {
     expect(reportsOf(mark)).to.have.length(1);
   });
 
+  it("are reported for a Deferred in a reference cycle (it refers to itself)", async () => {
+    const mark = freshMark();
+    (() => {
+      const d = new Deferred<number>() as Deferred<number> & { self?: unknown };
+      d.self = d;
+      d.addCallback(() => {
+        throw new Marked(mark);
+      });
+      d.callback(1);
+    })();
+    const reports: LogEvent[] = [];
+    await collectGarbage(() => {
+      reports.push(...reportsOf(mark));
+      return reports.length > 0;
+    });
+    expect(reports).to.have.length(1);
+  });
+
+  it("a failure cleared by an errback that chains to another Deferred is not reported", async () => {
+    const mark = freshMark();
+    (() => {
+      const bad = fail(new Marked(mark));
+      const good = new Deferred<null>();
+      bad.addErrback(() => good);
+    })();
+    await collectGarbage();
+    expect(reportsOf(mark)).to.have.length(0);
+  });
+
   it("are not reported when await observed the failure", async () => {
     const mark = freshMark();
     await (async () => {

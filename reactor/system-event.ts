@@ -1,0 +1,150 @@
+/**
+ * A system event ("startup", "shutdown", or any name): three phases of triggers, as Twisted's
+ * `_ThreePhaseEvent`.
+ * @module
+ */
+import { Deferred } from "../defer/deferred";
+import { Failure } from "../defer/failure";
+import { err, Logger } from "../log";
+import type { TriggerId } from "./interfaces";
+
+/** The phases of a system event, in firing order. */
+export type Phase = "before" | "during" | "after";
+
+const PHASES: readonly Phase[] = ["before", "during", "after"];
+
+const logger = new Logger("twisted-ts.reactor");
+
+/** The handle `addSystemEventTrigger` returns: opaque to callers, it names one trigger. */
+export class Trigger implements TriggerId {
+  /** @internal */
+  constructor(
+    readonly phase: Phase,
+    readonly eventType: string,
+    /** @internal */ readonly f: (...args: unknown[]) => unknown,
+    /** @internal */ readonly args: unknown[],
+  ) {}
+
+  toString(): string {
+    return `<Trigger ${this.phase} ${this.eventType} ${this.f.name || "anonymous"}>`;
+  }
+}
+
+/** Throws an Error naming the valid phases unless `phase` is one of them. */
+export function checkPhase(caller: string, phase: unknown): asserts phase is Phase {
+  if (!PHASES.includes(phase as Phase)) {
+    throw new Error(`${caller}: invalid phase ${JSON.stringify(phase)}; the phases are "before", "during" and "after"`);
+  }
+}
+
+/**
+ * The triggers of one event type. Firing runs and removes the "before" triggers; when the
+ * Deferreds or Promises they returned have all settled, the "during" and then "after" triggers
+ * run and are removed. A trigger is called once, the next time its event fires. A trigger that
+ * throws (or whose Deferred or Promise fails) is reported with `log.err`; the others still run.
+ */
+export class SystemEvent {
+  readonly #type: string;
+  readonly #before: Trigger[] = [];
+  readonly #during: Trigger[] = [];
+  readonly #after: Trigger[] = [];
+  /** "before" triggers already run in the current firing (BEFORE state), else undefined. */
+  #finishedBefore: Trigger[] | undefined;
+
+  constructor(eventType: string) {
+    this.#type = eventType;
+  }
+
+  /** True while "before" triggers' results are awaited. */
+  get firing(): boolean {
+    return this.#finishedBefore !== undefined;
+  }
+
+  add(trigger: Trigger): void {
+    this.#list(trigger.phase).push(trigger);
+  }
+
+  /**
+   * Removes a trigger not yet run. Removing a "before" trigger that already ran in the firing
+   * under way is only warned about (as Twisted); any other unknown handle throws.
+   */
+  remove(trigger: Trigger): void {
+    const list = this.#list(trigger.phase);
+    const i = list.indexOf(trigger);
+    if (i >= 0) {
+      list.splice(i, 1);
+      return;
+    }
+    if (this.#finishedBefore?.includes(trigger)) {
+      logger.warn(`removeSystemEventTrigger: ${trigger.toString()} has already run; nothing to remove`);
+      return;
+    }
+    throw new Error(`removeSystemEventTrigger: unknown or already removed trigger ${String(trigger)}`);
+  }
+
+  /** Fires the event. `done` is called once the "after" triggers have run. */
+  fire(done?: () => void): void {
+    const finished: Trigger[] = [];
+    this.#finishedBefore = finished;
+    const waits: Deferred<unknown>[] = [];
+    while (this.#before.length > 0) {
+      const t = this.#before.shift() as Trigger;
+      finished.push(t);
+      const result = this.#call(t);
+      const wait = this.#awaitable(t, result);
+      if (wait !== undefined) waits.push(wait);
+    }
+    let pending = waits.length;
+    const next = (): void => {
+      if (--pending === 0) this.#continue(done);
+    };
+    if (pending === 0) {
+      this.#continue(done);
+      return;
+    }
+    pending++; // hold "during" back until every wait is registered
+    for (const w of waits) {
+      w.addBoth((r: unknown) => {
+        next();
+        return r;
+      });
+    }
+    next();
+  }
+
+  #continue(done: (() => void) | undefined): void {
+    this.#finishedBefore = undefined;
+    for (const list of [this.#during, this.#after]) {
+      while (list.length > 0) this.#call(list.shift() as Trigger);
+    }
+    done?.();
+  }
+
+  #call(t: Trigger): unknown {
+    try {
+      return t.f(...t.args);
+    } catch (e) {
+      err(e, `Error in ${t.phase}-${this.#type} trigger ${t.f.name || "(anonymous)"}:`);
+      return undefined;
+    }
+  }
+
+  /** A Deferred that fires (never fails) once a "before" trigger's Deferred or Promise settles. */
+  #awaitable(t: Trigger, result: unknown): Deferred<unknown> | undefined {
+    let d: Deferred<unknown>;
+    if (result instanceof Deferred) d = result as Deferred<unknown>;
+    else if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function")
+      d = Deferred.fromPromise(result as PromiseLike<unknown>);
+    else return undefined;
+    const why = `Error in before-${this.#type} trigger ${t.f.name || "(anonymous)"}:`;
+    // A failure is reported and consumed here: it must not stop the event (nor be reported twice).
+    return d.addErrback((f: Failure) => {
+      err(f, why);
+      return null;
+    });
+  }
+
+  #list(phase: Phase): Trigger[] {
+    return phase === "before" ? this.#before : phase === "during" ? this.#during : this.#after;
+  }
+}
