@@ -3,8 +3,9 @@
  * `--quick` runs small sizes, as CI does to keep the benchmarks working.
  */
 import * as deferred from "./deferred";
+import * as timers from "./timers";
 
-const benchmarks: Record<string, { run: () => Promise<unknown> }> = { deferred };
+const benchmarks: Record<string, { run: () => Promise<unknown> }> = { deferred, timers };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));

@@ -256,7 +256,8 @@ const tickFn = (): void => {
   sink++;
 };
 
-function fireAll(make: () => Candidate, seed: number): number {
+/** Fire-all on the fake clock: [schedule, pop + call] in µs per timer. */
+function fireAll(make: () => Candidate, seed: number): [number, number] {
   const r = rng(seed);
   const q = make();
   fakeClock.now = 0;
@@ -264,6 +265,7 @@ function fireAll(make: () => Candidate, seed: number): number {
   sink = 0;
   const t0 = performance.now();
   for (let i = 0; i < N; i++) q.schedule(r() * 0.05, tickFn, EMPTY_ARGS as unknown as unknown[]);
+  const tScheduled = performance.now();
   for (let ms = 0; ms <= 51; ms++) {
     const now = ms / 1000;
     for (let call; (call = q.popDue(now)) !== null; ) {
@@ -274,7 +276,22 @@ function fireAll(make: () => Candidate, seed: number): number {
   }
   const t1 = performance.now();
   if (sink !== N) throw new Error(`fired ${sink} of ${N}`);
-  return ((t1 - t0) * 1000) / N;
+  return [((tScheduled - t0) * 1000) / N, ((t1 - tScheduled) * 1000) / N];
+}
+
+/** Why a binary heap is slow here: heap-js comparator calls per push and per pop, for N entries. */
+function heapJsComparisons(seed: number): [number, number] {
+  const r = rng(seed);
+  let count = 0;
+  const heap = new Heap<number>((a, b) => {
+    count++;
+    return a - b;
+  });
+  for (let i = 0; i < N; i++) heap.add(r() * 0.05);
+  const pushes = count;
+  count = 0;
+  while (heap.pop() !== undefined);
+  return [pushes / N, count / N];
 }
 
 /** The floor every design pays: allocate N DelayedCalls (no queue at all), then call each. */
@@ -453,6 +470,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   console.log(`timer queue experiment: N=${N}, reps=${REPS}, node ${process.version}`);
   const fire = new Map<string, number[]>();
+  const fireSplit = new Map<string, number[]>(); // the schedule part of `fire`
   const sched = new Map<string, number[]>();
   const canc = new Map<string, number[]>();
   const push = (m: Map<string, number[]>, k: string, v: number): void => {
@@ -463,7 +481,11 @@ async function main(): Promise<void> {
     const [stSched, stFire] = await setTimeoutFireAll(seed);
     push(fire, "setTimeout", stFire);
     push(sched, "setTimeout (fire-all run)", stSched);
-    for (const d of designs) push(fire, d.name, fireAll(d.make, seed));
+    for (const d of designs) {
+      const [s, p] = fireAll(d.make, seed);
+      push(fire, d.name, s + p);
+      push(fireSplit, d.name, s);
+    }
     push(fire, "TimerQueue, real loop", await realLoop(seed));
     push(fire, "floor: alloc + call only", allocFloor(seed));
     const [s0, c0] = setTimeoutCancel(seed);
@@ -480,8 +502,12 @@ async function main(): Promise<void> {
   console.log("\nfire-all, µs per timer (schedule + pop + call), median:");
   for (const [k, v] of fire) {
     const m = median(v);
-    console.log(`  ${k.padEnd(24)} ${fmt(m)}   ${(st / m).toFixed(2)}x setTimeout   [${v.map(fmt).join(", ")}]`);
+    const split = fireSplit.get(k);
+    const parts = split ? `  (schedule ${fmt(median(split))})` : "";
+    console.log(`  ${k.padEnd(24)} ${fmt(m)}   ${(st / m).toFixed(2)}x setTimeout   [${v.map(fmt).join(", ")}]${parts}`);
   }
+  const [perPush, perPop] = heapJsComparisons(1);
+  console.log(`  (heap-js on ${N} entries: ${perPush.toFixed(1)} comparator calls per push, ${perPop.toFixed(1)} per pop)`);
   console.log("\nschedule then cancel, µs per timer (schedule + cancel), median:");
   for (const [k, v] of canc) {
     const s = median(sched.get(k)!);
