@@ -3,3 +3,7 @@
  * @module
  */
 export { Clock } from "./clock";
+export { LoopingCall } from "./looping-call";
+export { deferLater, timeoutDeferred, TimedOutError } from "./defer-later";
+export { react, SystemExit } from "./react";
+export type { ReactOptions } from "./react";

@@ -1,0 +1,121 @@
+/**
+ * `react(main)`: the entry point of a program run by the reactor.
+ * @module
+ */
+import { maybeDeferred } from "../defer/functions";
+import { Failure } from "../defer/failure";
+import { err } from "../log";
+import { reactor as globalReactor } from "../reactor";
+import type { IReactorCore } from "../reactor/interfaces";
+
+/**
+ * Thrown (or failed with) to end a `react` program with exit code `code`, without the failure
+ * being logged: Python's `SystemExit` for `react`.
+ */
+export class SystemExit extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit code ${code}`);
+    this.name = "SystemExit";
+    this.code = code;
+  }
+}
+
+/** Options of {@link react}. */
+export interface ReactOptions {
+  /** The reactor to run (default: the global one). */
+  reactor?: IReactorCore;
+  /** Called once with the exit code after the reactor has stopped (default: end the process). */
+  exit?: (code: number) => void;
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * Runs a program: calls `main(reactor, ...argv)`, runs the reactor until what main returned
+ * (a Deferred, a Promise or a plain value) settles, then stops the reactor, exactly once (not at
+ * all if something else already stopped it), and exits.
+ *
+ * Exit code: 0 on success; 1 on failure, which is logged with `log.err`; `code` when the failure
+ * is a {@link SystemExit} (not logged); 128 + the signal number (130, 143) when SIGINT or SIGTERM
+ * stopped the reactor before main's result settled, as shells expect. Once the reactor has
+ * stopped, `options.exit(code)` is called once and the returned Promise resolves to the code. The
+ * default `exit` ends the process with that code after the output buffered for stdout and
+ * stderr has been written.
+ *
+ * @example
+ * ```ts
+ * react(async (reactor: Reactor, url: string) => {
+ *   const page = await fetchPage(url);
+ *   console.log(page.length);
+ * }, [process.argv[2]]);
+ * ```
+ */
+export function react<A extends unknown[]>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the contract: main gets whichever reactor was given
+  main: (reactor: any, ...argv: A) => unknown,
+  argv?: A,
+  options: ReactOptions = {},
+): Promise<number> {
+  const reactor = options.reactor ?? globalReactor;
+  const exit = options.exit ?? exitProcess;
+  const args = (argv ?? []) as A;
+  let code = 0;
+  let settled = false;
+  // Set once a shutdown is under way, whoever started it: react then must not stop it again.
+  let stopping = false;
+  reactor.addSystemEventTrigger("before", "shutdown", () => {
+    stopping = true;
+  });
+
+  const finish = (result: unknown, stopReactor: boolean): void => {
+    settled = true;
+    if (result instanceof Failure) {
+      if (result.check(SystemExit) !== null) {
+        code = (result.value as SystemExit).code;
+      } else {
+        err(result, "main function encountered error");
+        code = 1;
+      }
+    }
+    if (stopReactor) {
+      try {
+        reactor.stop();
+      } catch {
+        // Stopped meanwhile by something else: that one stop is enough.
+      }
+    }
+  };
+
+  maybeDeferred(main, reactor, ...args).addBoth((result: unknown) => {
+    if (stopping) finish(result, false);
+    else reactor.callWhenRunning(finish, result, true);
+    return null; // the outcome is the exit code: nothing is left to be reported as unhandled
+  });
+
+  return reactor.run().then(() => {
+    if (!settled) {
+      // Stopped before main's result settled: by a signal, or by someone calling stop().
+      const signal = (reactor as { exitSignal?: string | null }).exitSignal;
+      if (signal && signal in SIGNAL_NUMBERS) code = 128 + SIGNAL_NUMBERS[signal];
+    }
+    exit(code);
+    return code;
+  });
+}
+
+/**
+ * Ends the process with `code` once stdout and stderr have written what they buffered (a write
+ * to a pipe is asynchronous: `process.exit()` at once could cut the output short).
+ */
+function exitProcess(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength === 0 || stream.destroyed) done();
+    else stream.write("", done);
+  }
+}
