@@ -3,7 +3,7 @@
  * @module
  */
 import { err } from "../log";
-import { DelayedCall } from "./delayed-call";
+import { DelayedCall, EMPTY_ARGS } from "./delayed-call";
 import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning } from "./errors";
 import type { IReactorCore, IReactorTime, TriggerId } from "./interfaces";
 import { SystemEvent, Trigger, checkPhase, type Phase } from "./system-event";
@@ -103,9 +103,14 @@ export class Reactor implements IReactorTime, IReactorCore {
    * call.cancel();
    * ```
    */
-  callLater<A extends unknown[]>(delay: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A> {
+  callLater<A extends unknown[]>(delay: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A>;
+  callLater(delay: number, f: (...args: unknown[]) => unknown): DelayedCall {
     checkDelay("callLater", delay);
     checkCallable("callLater", f);
+    // `arguments` rather than a rest parameter: the usual call, with no arguments for f,
+    // allocates no array (this is the hottest entry point of the reactor).
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : (EMPTY_ARGS as unknown as unknown[]);
     return this.#timers.schedule(this.seconds() + delay, f, args);
   }
 
