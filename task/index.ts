@@ -7,3 +7,5 @@ export { LoopingCall } from "./looping-call";
 export { deferLater, timeoutDeferred, TimedOutError } from "./defer-later";
 export { react, SystemExit } from "./react";
 export type { ReactOptions } from "./react";
+export { Scheduler, createTask } from "./scheduler";
+export type { Work } from "./scheduler";
