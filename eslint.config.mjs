@@ -16,6 +16,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS helper scripts (the mocha reporter, launchers).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["tests/**/*.ts", "bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
