@@ -2,10 +2,11 @@
  * `npm run bench`: runs every benchmark (or those named: `npm run bench -- deferred`).
  * `--quick` runs small sizes, as CI does to keep the benchmarks working.
  */
+import * as cooperator from "./cooperator";
 import * as deferred from "./deferred";
 import * as timers from "./timers";
 
-const benchmarks: Record<string, { run: () => Promise<unknown> }> = { deferred, timers };
+const benchmarks: Record<string, { run: () => Promise<unknown> }> = { deferred, timers, cooperator };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));

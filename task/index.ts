@@ -9,3 +9,14 @@ export { react, SystemExit } from "./react";
 export type { ReactOptions } from "./react";
 export { Scheduler, createTask } from "./scheduler";
 export type { Work } from "./scheduler";
+export { Cooperator, CooperativeTask, coiterate, cooperate } from "./cooperator";
+export type { CooperatorOptions, CooperativeIterable } from "./cooperator";
+export {
+  SchedulerError,
+  SchedulerStopped,
+  TaskFinished,
+  TaskDone,
+  TaskStopped,
+  TaskFailed,
+  NotPaused,
+} from "./cooperator-errors";
