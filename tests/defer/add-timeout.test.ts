@@ -1,23 +1,9 @@
 import { expect } from "chai";
 import { CancelledError, Deferred, Failure, TimeoutError } from "../../defer";
 import { Clock } from "../../task";
+import { failureOf } from "../helpers/deferred";
 
 const override = (): string => "OVERRIDDEN";
-
-/** The result of a Deferred that has one (not waiting), else a marker. */
-function resultOf(d: Deferred<unknown>): unknown {
-  if (!d.called || d.result instanceof Deferred || d.paused > 0) return "NO RESULT";
-  return d.result;
-}
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let f: Failure | undefined;
-  d.addErrback((x) => {
-    f = x;
-  });
-  if (f === undefined) throw new Error(`expected a failure, got ${String(resultOf(d))}`);
-  return f;
-}
 
 describe("Deferred.addTimeout", () => {
   it("returns its own Deferred, so it chains", () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { type ErrorType, CancelledError, Deferred, DeferredList, Failure, FirstError } from "../../defer";
+import { CancelledError, Deferred, DeferredList, Failure, FirstError } from "../../defer";
 import { flushLoggedErrors } from "../setup";
+import { failureOf } from "../helpers/deferred";
 
 class GenericError extends Error {}
 
@@ -17,18 +18,6 @@ function successOf<T>(d: Deferred<T>): T {
 }
 
 /** The Deferred's current result, which must be a Failure of `type`; it is consumed. */
-function failureOf(d: Deferred<unknown>, type: ErrorType): Failure {
-  let got: { r: unknown } | undefined;
-  d.addBoth((r) => {
-    got = { r };
-    return null;
-  });
-  expect(got, "the Deferred has no result").to.not.equal(undefined);
-  expect(got!.r).to.be.instanceOf(Failure);
-  const f = got!.r as Failure;
-  expect(f.check(type), `expected ${type.name}, got ${String(f)}`).to.equal(type);
-  return f;
-}
 
 /** A canceller that fires the Deferred with a success, as Twisted's fakeCallbackCanceller. */
 function fakeCallbackCanceller(d: Deferred<string>): void {

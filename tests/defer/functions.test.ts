@@ -9,17 +9,9 @@ import {
   maybeDeferred,
   succeed,
 } from "../../defer";
+import { failureOf } from "../helpers/deferred";
 
 class GenericError extends Error {}
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let seen: Failure | undefined;
-  d.addErrback((f) => {
-    seen = f;
-  });
-  if (seen === undefined) throw new Error("the Deferred did not fail (yet)");
-  return seen;
-}
 
 describe("succeed / fail", () => {
   it("succeed gives a fired Deferred", () => {

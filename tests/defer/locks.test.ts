@@ -1,19 +1,8 @@
 import { expect } from "chai";
-import { type ErrorType, CancelledError, Deferred, DeferredLock, DeferredSemaphore, Failure } from "../../defer";
+import { CancelledError, Deferred, DeferredLock, DeferredSemaphore, Failure } from "../../defer";
+import { failureOf } from "../helpers/deferred";
 
 /** The Deferred's current result, which must be a Failure of `type`; it is consumed. */
-function failureOf(d: Deferred<unknown>, type: ErrorType): Failure {
-  let got: { r: unknown } | undefined;
-  d.addBoth((r) => {
-    got = { r };
-    return null;
-  });
-  expect(got, "the Deferred has no result").to.not.equal(undefined);
-  expect(got!.r).to.be.instanceOf(Failure);
-  const f = got!.r as Failure;
-  expect(f.check(type), `expected ${type.name}, got ${String(f)}`).to.equal(type);
-  return f;
-}
 
 describe("DeferredLock", () => {
   it("acquire() on a free lock locks it and fires at once with the lock", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { type ErrorType, CancelledError, Deferred, Failure, FailureGroup, race, succeed } from "../../defer";
+import { CancelledError, Deferred, Failure, FailureGroup, race, succeed } from "../../defer";
+import { failureOf } from "../helpers/deferred";
 
 /** The Deferred's current result, which must be a success (passed on unchanged). */
 function successOf<T>(d: Deferred<T>): T {
@@ -14,18 +15,6 @@ function successOf<T>(d: Deferred<T>): T {
 }
 
 /** The Deferred's current result, which must be a Failure of `type`; it is consumed. */
-function failureOf(d: Deferred<unknown>, type: ErrorType): Failure {
-  let got: { r: unknown } | undefined;
-  d.addBoth((r) => {
-    got = { r };
-    return null;
-  });
-  expect(got, "the Deferred has no result").to.not.equal(undefined);
-  expect(got!.r).to.be.instanceOf(Failure);
-  const f = got!.r as Failure;
-  expect(f.check(type), `expected ${type.name}, got ${String(f)}`).to.equal(type);
-  return f;
-}
 
 /** The current result of `d`, whatever it is (passed on unchanged). */
 function currentResult(d: Deferred<unknown>): unknown {

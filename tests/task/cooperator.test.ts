@@ -19,6 +19,7 @@ import {
 import { collectGarbage } from "../helpers/gc";
 import { newReactor, runReactor } from "../helpers/reactor";
 import { flushLoggedErrors } from "../setup";
+import { failureOf } from "../helpers/deferred";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures, as in Twisted's test_cooperator.py
@@ -74,15 +75,6 @@ class FakeScheduler {
 const oneStepPerTick = (): (() => boolean) => () => true;
 /** All the work there is in one tick. */
 const neverStop = (): (() => boolean) => () => false;
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let f: Failure | undefined;
-  d.addErrback((x) => {
-    f = x;
-  });
-  if (f === undefined) throw new Error("expected the Deferred to have failed");
-  return f;
-}
 
 function resultOf(d: Deferred<unknown>): unknown {
   let fired = false;

@@ -1,17 +1,9 @@
 import { expect } from "chai";
 import { CancelledError, Deferred, Failure, TimeoutError } from "../../defer";
 import { Clock, TimedOutError, deferLater, timeoutDeferred } from "../../task";
+import { failureOf } from "../helpers/deferred";
 
 class TestException extends Error {}
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let f: Failure | undefined;
-  d.addErrback((x) => {
-    f = x;
-  });
-  if (f === undefined) throw new Error("expected the Deferred to have failed");
-  return f;
-}
 
 describe("deferLater", () => {
   it("fires with f's result after the delay, f called with the arguments", () => {

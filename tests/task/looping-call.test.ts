@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { Deferred, Failure } from "../../defer";
+import { Deferred } from "../../defer";
 import { reactor } from "../../reactor";
 import { Clock, LoopingCall } from "../../task";
 import { newReactor, runReactor } from "../helpers/reactor";
+import { failureOf } from "../helpers/deferred";
 
 class TestException extends Error {}
 
@@ -11,15 +12,6 @@ function loopOn<A extends unknown[]>(clock: Clock, f: (...args: A) => unknown, .
   const lc = new LoopingCall(f as (...a: unknown[]) => unknown, ...args);
   lc.clock = clock;
   return lc;
-}
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let f: Failure | undefined;
-  d.addErrback((x) => {
-    f = x;
-  });
-  if (f === undefined) throw new Error("expected the Deferred to have failed");
-  return f;
 }
 
 describe("LoopingCall", () => {
