@@ -3,7 +3,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/api/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      "docs/api/**",
+      // Not valid TypeScript on purpose: the `twisted-ts run` tests load it to see the error.
+      "tests/fixtures/cli/syntax-error.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,5 +36,14 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unused-expressions": "off",
     },
+  },
+  {
+    // Plain CommonJS JavaScript: the bin launcher, and programs run by `twisted-ts run` in tests.
+    files: ["bin/**/*.js", "**/*.cjs", "tests/fixtures/**/*.js", "docs/examples/**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

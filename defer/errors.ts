@@ -52,7 +52,9 @@ export class TimeoutError extends Error {
  * (`fireOnOneErrback`). `subFailure` is that Deferred's Failure and `index` its position.
  */
 export class FirstError extends Error {
+  /** The Failure of the Deferred that failed first. */
   readonly subFailure: Failure;
+  /** That Deferred's position in the list given. */
   readonly index: number;
   constructor(failure: Failure, index: number) {
     super(`FirstError[#${index}, ${failure.toString()}]`);
@@ -64,6 +66,7 @@ export class FirstError extends Error {
 
 /** The error of `race()` when every Deferred failed; `failures` holds them in input order. */
 export class FailureGroup extends Error {
+  /** The Failure of each Deferred given, in the order given. */
   readonly failures: Failure[];
   constructor(failures: Failure[]) {
     super(`all ${failures.length} Deferreds failed`);

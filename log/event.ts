@@ -12,6 +12,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "critical";
 export type LogEvent = {
   /** Wall-clock seconds (`Date.now() / 1000`). */
   time: number;
+  /** How serious it is: `debug`, `info`, `warn`, `error` or `critical`. */
   level: LogLevel;
   /** Already formatted, human readable. */
   message: string;

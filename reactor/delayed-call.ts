@@ -116,14 +116,15 @@ function idOf(call: DelayedCall): number {
  *
  * `func(...args)` runs once the owner's clock reaches {@link DelayedCall.getTime}; calls with
  * equal deadlines run in the order they were scheduled, and `reset()`/`delay()` count as
- * scheduling anew for that order. Instances are made by {@link TimerQueue.schedule}.
+ * scheduling anew for that order. Instances are made by the reactor's (or a Clock's) timer
+ * queue: `callLater` and friends return them.
  *
  * @typeParam A - the argument list of `func`.
  */
 export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCall {
   /** The function to call. Released (replaced by a no-op) once the call is cancelled, as in Twisted. */
   declare func: DelayedFunction<A>;
-  /** The arguments `func` is called with ({@link EMPTY_ARGS} when there are none). Released on cancel. */
+  /** The arguments `func` is called with (a shared frozen empty array when there are none). Released on cancel. */
   declare args: A;
   /** Where the call is, or its final state: a wheel slot (>= 0) or one of the `LOC_*` values. @internal */
   declare _loc: number;

@@ -46,7 +46,9 @@ export interface IReactorTime {
 
 /** An opaque handle returned by `addSystemEventTrigger`, for `removeSystemEventTrigger`. */
 export interface TriggerId {
+  /** The phase the trigger runs in. */
   readonly phase: "before" | "during" | "after";
+  /** The system event it belongs to ("startup", "shutdown" or any name). */
   readonly eventType: string;
 }
 

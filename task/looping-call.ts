@@ -155,6 +155,7 @@ export class LoopingCall {
     }
   }
 
+  /** A description for logs: `LoopingCall<interval>(function name, number of args)`. */
   toString(): string {
     const name = this.f.name || "anonymous";
     return `LoopingCall<${this.interval}>(${name}, ${this.args.length} args)`;

@@ -13,6 +13,7 @@ import type { IReactorCore } from "../reactor/interfaces";
  * being logged: Python's `SystemExit` for `react`.
  */
 export class SystemExit extends Error {
+  /** The exit code the program ends with. */
   readonly code: number;
   constructor(code: number) {
     super(`exit code ${code}`);
@@ -106,9 +107,11 @@ export function react<A extends unknown[]>(
 
 /**
  * Ends the process with `code` once stdout and stderr have written what they buffered (a write
- * to a pipe is asynchronous: `process.exit()` at once could cut the output short).
+ * to a pipe is asynchronous: `process.exit()` at once could cut the output short). React's
+ * default `exit`; the `twisted-ts` command uses it too.
+ * @internal
  */
-function exitProcess(code: number): void {
+export function exitProcess(code: number): void {
   process.exitCode = code;
   let pending = 2;
   const done = (): void => {
