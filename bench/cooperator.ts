@@ -1,18 +1,17 @@
 /**
- * Cooperator benchmark: the cost of one coiterate step (one `next()` of a generator, run by the
- * tick loop with the default ~10 ms termination predicate), against a plain loop over the same
- * generator and against `for await` over an async generator.
+ * Cooperator: the cost of one coiterate step (one `next()` of a generator, run by the tick loop
+ * with the default ~10 ms termination predicate), against a plain loop over the same generator,
+ * `for await` over an async generator, and Twisted's coiterate (bench/twisted/cooperator.py).
  *
  * Target (PERFORMANCE.md): at most 50 ns per coiterate step (Twisted 22.4: about 290 ns).
  */
 import type { IDelayedCall } from "../reactor";
 import { Reactor } from "../reactor";
 import { Cooperator } from "../task/cooperator";
-import { compare, formatNs, printTable, quick, type Measurement } from "./harness";
-
-const N = quick ? 20_000 : 1_000_000;
-/** Async steps cost far more; fewer of them keep a round short. */
-const N_ASYNC = quick ? 5_000 : 200_000;
+import type { BenchContext, Benchmark } from "./benchmark";
+import { twistedHeadline, twistedRow } from "./benchmark";
+import { compare, consume, formatCount } from "./harness";
+import { comparisonTable, type BenchResult } from "./report";
 
 let sink = 0;
 
@@ -47,12 +46,12 @@ function queueScheduler(): { schedule: (x: () => void) => IDelayedCall; drain: (
   };
 }
 
-/** N coiterate steps on a Cooperator driven by the queue scheduler. */
-function coiterateQueued(): void {
+/** n coiterate steps on a Cooperator driven by the queue scheduler. */
+function coiterateQueued(n: number): void {
   const { schedule, drain } = queueScheduler();
   const coop = new Cooperator({ scheduler: schedule });
   let done = false;
-  coop.coiterate(counter(N)).addCallback(() => {
+  coop.coiterate(counter(n)).addCallback(() => {
     done = true;
   });
   drain();
@@ -60,82 +59,85 @@ function coiterateQueued(): void {
   sink++;
 }
 
-/** N coiterate steps on a Cooperator driven by a real Reactor (ticks between the reactor's passes). */
-async function coiterateOnReactor(): Promise<void> {
+/** Steps of `it` coiterated on a Cooperator driven by a real Reactor (ticks between the reactor's passes). */
+async function coiterateOnReactor(it: Iterator<number> | AsyncIterator<number>): Promise<void> {
   const r = new Reactor({ installSignalHandlers: false });
   const coop = new Cooperator({ scheduler: (x) => r.callLater(1e-8, x) });
   r.callWhenRunning(() => {
-    coop.coiterate(counter(N)).addCallback(() => r.stop());
-  });
-  await r.run();
-  sink++;
-}
-
-/** N_ASYNC coiterate steps of an async generator (each step waits on a Promise). */
-async function coiterateAsync(): Promise<void> {
-  const r = new Reactor({ installSignalHandlers: false });
-  const coop = new Cooperator({ scheduler: (x) => r.callLater(1e-8, x) });
-  r.callWhenRunning(() => {
-    coop.coiterate(asyncCounter(N_ASYNC)).addCallback(() => r.stop());
+    coop.coiterate(it).addCallback(() => r.stop());
   });
   await r.run();
   sink++;
 }
 
 /** The reference: the same generator, stepped by a plain loop. */
-function plainLoop(): void {
-  const it = counter(N);
+function plainLoop(n: number): void {
+  const it = counter(n);
   let s = 0;
   for (let r = it.next(); !r.done; r = it.next()) s += r.value;
   sink += s;
 }
 
 /** The asynchronous reference: `for await` over an async generator. */
-async function forAwait(): Promise<void> {
+async function forAwait(n: number): Promise<void> {
   let s = 0;
-  for await (const v of asyncCounter(N_ASYNC)) s += v;
+  for await (const v of asyncCounter(n)) s += v;
   sink += s;
 }
 
-export async function run(): Promise<Measurement[]> {
-  const rounds = quick ? 3 : 7;
+async function run(ctx: BenchContext): Promise<BenchResult> {
+  const n = ctx.quick ? 20_000 : 1_000_000;
+  // Async steps cost far more; fewer of them keep a round short.
+  const nAsync = ctx.quick ? 5_000 : 200_000;
+  const rounds = ctx.quick ? 3 : 7;
   const sync = await compare(
     [
-      { name: "coiterate step (queue scheduler, default 10 ms ticks)", ops: N, run: coiterateQueued },
-      { name: "coiterate step (real Reactor)", ops: N, run: coiterateOnReactor },
-      { name: "plain loop: it.next() until done", ops: N, run: plainLoop },
+      { name: "coiterate step (queue scheduler, default 10 ms ticks)", ops: n, run: () => coiterateQueued(n) },
+      { name: "coiterate step (real Reactor)", ops: n, run: () => coiterateOnReactor(counter(n)) },
+      { name: "plain loop: it.next() until done", ops: n, run: () => plainLoop(n) },
     ],
-    rounds,
-  );
-  printTable(
-    `Cooperator: ${N.toLocaleString("en-US")} coiterate steps of a generator (median of ${rounds} rounds)`,
-    sync,
-    "plain loop: it.next() until done",
+    { rounds, progress: ctx.progress, label: "coiterate steps of a generator" },
   );
   const async = await compare(
     [
-      { name: "coiterate step of an async generator (real Reactor)", ops: N_ASYNC, run: coiterateAsync },
-      { name: "for await over an async generator", ops: N_ASYNC, run: forAwait },
+      { name: "coiterate step of an async generator (real Reactor)", ops: nAsync, run: () => coiterateOnReactor(asyncCounter(nAsync)) },
+      { name: "for await over an async generator", ops: nAsync, run: () => forAwait(nAsync) },
     ],
-    rounds,
+    { rounds, progress: ctx.progress, label: "steps of an async generator" },
   );
-  printTable(
-    `Cooperator: ${N_ASYNC.toLocaleString("en-US")} steps of an async generator (median of ${rounds} rounds)`,
-    async,
-    "for await over an async generator",
-  );
-  const step = sync[0].nsPerOp;
-  console.log(
-    `\ncoiterate step: ${formatNs(step)} (target <= 50 ns; Twisted 22.4 about 290 ns); ` +
-      `plain loop ${formatNs(sync[2].nsPerOp)}, so the Cooperator adds ${formatNs(Math.max(0, step - sync[2].nsPerOp))} per step.`,
-  );
-  if (sink === -1) console.log(sink); // keep the work observable
-  return [...sync, ...async];
+  consume(sink);
+  const twisted = await ctx.twisted.run("cooperator.py", { n, rounds: ctx.quick ? 3 : 5 });
+  const step = sync[1].nsPerOp;
+  return {
+    name: "Cooperator",
+    headlines: [
+      {
+        workload: "coiterate step (generator, real reactor)",
+        kind: "time",
+        ours: step,
+        anchor: { name: "plain loop over the generator", value: sync[2].nsPerOp },
+        twisted: twistedHeadline(twisted, "coiterate", n),
+        goal: "≤ 50 ns",
+        met: step <= 50,
+      },
+    ],
+    sections: [
+      {
+        title: `${formatCount(n)} coiterate steps of a generator (median of ${rounds} rounds)`,
+        table: comparisonTable(sync, sync[2].name, [twistedRow(twisted, "task.coiterate on the running reactor", "coiterate", n)]),
+        notes: [`The Cooperator adds ${Math.max(0, step - sync[2].nsPerOp).toFixed(1)} ns per step to the plain loop (real Reactor).`],
+      },
+      {
+        title: `${formatCount(nAsync)} steps of an async generator (median of ${rounds} rounds)`,
+        table: comparisonTable(async, async[1].name),
+      },
+    ],
+  };
 }
 
-if (require.main === module) {
-  run().catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}
+/** `npm run bench -- cooperator`. */
+export const cooperator: Benchmark = {
+  name: "cooperator",
+  description: "coiterate steps vs a plain loop, for await, and Twisted's coiterate",
+  run,
+};

@@ -1,0 +1,46 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+const root = path.join(__dirname, "..", "..");
+
+/** Runs bench/index.ts as `npm run bench` does, with `args`. */
+function bench(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "bench/index.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("bench/index.ts: the command", function () {
+  this.timeout(60_000);
+
+  it("--help prints the usage and exits 0", () => {
+    const r = bench("--help");
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.include("usage: npm run bench --");
+    for (const name of ["timers", "memory", "lateness", "deferred", "inline", "cooperator", "clock"]) expect(r.stdout).to.include(`  ${name} `);
+  });
+
+  it("an unknown benchmark or option exits 2 with the usage, running nothing", () => {
+    const r = bench("nosuch");
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.include("unknown benchmark nosuch");
+    expect(r.stderr).to.include("usage:");
+    expect(r.stdout).to.equal("");
+    expect(bench("--bogus").status).to.equal(2);
+  });
+
+  it("one benchmark, quick, without Twisted: the report on stdout, progress on stderr, exit 0", () => {
+    const r = bench("memory", "--quick", "--no-twisted", "--no-write");
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^# twisted-ts benchmarks\n/);
+    expect(r.stdout).to.include("quick run (--quick: small N), only memory");
+    expect(r.stdout).to.include("- Twisted: not available (skipped with --no-twisted)");
+    expect(r.stdout).to.include("| heap bytes per pending call |");
+    expect(r.stderr).to.include("bench [1/1] memory");
+    expect(r.stderr).not.to.include("wrote docs");
+  });
+});
