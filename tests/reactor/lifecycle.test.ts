@@ -196,7 +196,7 @@ describe("Reactor: life cycle (run, stop, crash)", () => {
       events.push("crashed");
     });
     r.callLater(0, () => events.push("same pass"));
-    r.callLater(0.001, () => events.push("a later pass"));
+    r.callLater(0.05, () => events.push("a later pass")); // well after the crashing pass
     await runReactor(r);
     expect(r.running).to.equal(false);
     expect(events).to.deep.equal(["crashed", "same pass"]);
