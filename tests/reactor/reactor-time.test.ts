@@ -194,8 +194,11 @@ describe("Reactor: time and delayed calls", () => {
     sooner.reset(0.01);
     r.callLater(0.05, () => r.stop());
     await runReactor(r);
-    expect(times.sooner).to.be.within(0.01, 0.03);
+    // Generous upper bounds: real time on a loaded machine. What matters: neither ran early,
+    // the sooner one did not wait for its original 10 s, and they kept their new order.
+    expect(times.sooner).to.be.within(0.01, 1);
     expect(times.later).to.be.at.least(0.03);
+    expect(times.sooner).to.be.at.most(times.later);
   });
 
   it("a call scheduled from outside the reactor while it waits re-arms it sooner", async () => {
