@@ -426,7 +426,12 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   static fromAsync<T>(f: (signal: AbortSignal) => PromiseLike<T> | T): Deferred<T> {
     checkFunction(f, "Deferred.fromAsync() argument");
     const controller = new AbortController();
-    const d = new Deferred<T>(() => controller.abort(new CancelledError()));
+    let inner: Deferred<T> | undefined;
+    // Cancelling aborts the signal, and cancels a Deferred f returned (f's own cancellation).
+    const d = new Deferred<T>(() => {
+      controller.abort(new CancelledError());
+      inner?.cancel();
+    });
     let r: PromiseLike<T> | T;
     try {
       r = f(controller.signal);
@@ -435,7 +440,13 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       return d;
     }
     if (r instanceof Deferred) {
-      adoptResult(d, r as Deferred<T>);
+      // Not adopted (d would then forward cancel() to it, skipping the abort): d takes its
+      // result, a Failure included, and carries it from then on.
+      inner = r as Deferred<T>;
+      inner.addBoth((v: unknown) => {
+        if (!d.called) d.callback(v as T);
+        return null;
+      });
     } else if (isThenable(r)) {
       settleFrom(d, r);
     } else {

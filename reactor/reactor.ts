@@ -414,6 +414,9 @@ export class Reactor implements IReactorTime, IReactorCore {
   }
 
   readonly #reallyStartRunning = (): void => {
+    // A "before startup" Deferred that fired only after stop() or crash(): the run is over, so
+    // do not turn the reactor (and its signal handlers) back on.
+    if (!this.#started) return;
     this.#running = true;
     if (this.#installSignalHandlers) this.#installSignals();
   };

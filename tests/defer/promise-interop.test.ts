@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { CancelledError, Deferred, Failure, NotACoroutineError, fail, succeed } from "../../defer";
+import { failureOf } from "../helpers/deferred";
 
 class GenericError extends Error {}
 
@@ -217,6 +218,27 @@ describe("Deferred and Promises", () => {
       expect(seen?.type).to.equal(CancelledError);
       await tick();
       expect(seen?.type).to.equal(CancelledError);
+    });
+
+    it("f returning a Deferred: its result comes through; cancel() aborts the signal and cancels it", () => {
+      let signal: AbortSignal | undefined;
+      let innerCancelled = false;
+      const inner = new Deferred<string>(() => {
+        innerCancelled = true;
+      });
+      const d = Deferred.fromAsync((s) => {
+        signal = s;
+        return inner;
+      });
+      d.cancel();
+      expect(signal?.aborted).to.equal(true);
+      expect(innerCancelled).to.equal(true);
+      expect(failureOf(d).type).to.equal(CancelledError);
+
+      const ok = new Deferred<string>();
+      const d2 = Deferred.fromAsync(() => ok);
+      ok.callback("through");
+      expect(d2.result).to.equal("through");
     });
 
     it("a synchronous throw fails the Deferred; a plain value fires it", () => {

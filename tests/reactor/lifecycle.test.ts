@@ -140,6 +140,19 @@ describe("Reactor: life cycle (run, stop, crash)", () => {
     expect(events).to.deep.equal(["trigger", "callback"]);
   });
 
+  it("a startup held back past stop() does not turn the stopped reactor (or its signal handlers) back on", async () => {
+    const r = new Reactor({ installSignalHandlers: true });
+    const before = process.listenerCount("SIGINT");
+    const pending = new Deferred<null>();
+    r.addSystemEventTrigger("before", "startup", () => pending);
+    const done = r.run();
+    r.stop();
+    await done;
+    pending.callback(null); // startup's "during" phase would run now
+    expect(r.running).to.equal(false);
+    expect(process.listenerCount("SIGINT")).to.equal(before);
+  });
+
   it("delayed calls keep running while a before-shutdown Deferred is pending", async () => {
     const r = newReactor();
     const events: string[] = [];
