@@ -2,11 +2,11 @@ import asyncio
 import datetime
 
 
-def display_date(when, end_time, loop):
+def display_date(start, n, loop):
     print(datetime.datetime.now())
-    next = when + 1.0
-    if next < end_time:
-        loop.call_at(next, display_date, next, end_time, loop)  # a deadline on the grid: no drift
+    # start + a whole number of seconds: on the grid, and no rounding error piling up.
+    if n + 1 < 5:
+        loop.call_at(start + n + 1, display_date, start, n + 1, loop)
     else:
         loop.stop()
 
@@ -15,7 +15,7 @@ loop = asyncio.new_event_loop()
 
 # Schedule the first call to display_date(), now, in the loop's time.
 start = loop.time()
-loop.call_at(start, display_date, start, start + 5.0, loop)
+loop.call_at(start, display_date, start, 0, loop)
 
 # Blocking call interrupted by loop.stop()
 try:
