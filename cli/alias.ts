@@ -35,12 +35,9 @@ let installedRoot: string | undefined;
  * Other requests, including other `twisted-ts/...` subpaths, resolve as usual.
  */
 export function installAlias(runtimeRoot: string): void {
-  const root = path.resolve(runtimeRoot);
-  if (installedRoot !== undefined) {
-    installedRoot = root;
-    return;
-  }
-  installedRoot = root;
+  const alreadyInstalled = installedRoot !== undefined;
+  installedRoot = path.resolve(runtimeRoot);
+  if (alreadyInstalled) return; // the hook is in place: it reads installedRoot
   const internals = Module as unknown as ModuleInternals;
   const original = internals._resolveFilename;
   internals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {

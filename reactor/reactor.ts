@@ -69,10 +69,8 @@ export class Reactor implements IReactorTime, IReactorCore {
   #looping = false;
   /** Twisted's `running`: from the "during startup" phase to the "during shutdown" phase. */
   #running = false;
-  /** stop() was called in this run: a second call is an error. */
+  /** stop() was called: a second call is an error, and the reactor cannot run again (as Twisted). */
   #stopCalled = false;
-  /** stop() was called once: the reactor cannot run again. */
-  #startedBefore = false;
   /** The shutdown event waits for the end of the current pass. */
   #shutdownRequested = false;
   #crashRequested = false;
@@ -183,12 +181,11 @@ export class Reactor implements IReactorTime, IReactorCore {
    */
   run(): Promise<void> {
     if (this.#started) throw new ReactorAlreadyRunning();
-    if (this.#startedBefore) throw new ReactorNotRestartable();
+    if (this.#stopCalled) throw new ReactorNotRestartable();
     // Run again right after crash(), before its pass ended: finish the crashed run first.
     if (this.#looping) this.#finish();
     this.#started = true;
     this.#looping = true;
-    this.#stopCalled = false;
     this.#crashRequested = false;
     this.#exitSignal = null;
     const done = new Promise<void>((resolve) => {
@@ -212,7 +209,6 @@ export class Reactor implements IReactorTime, IReactorCore {
       );
     }
     this.#stopCalled = true;
-    this.#startedBefore = true;
     this.#shutdownRequested = true;
     if (!this.#inPass) this.#armImmediate();
   }

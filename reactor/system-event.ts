@@ -3,7 +3,8 @@
  * `_ThreePhaseEvent`.
  * @module
  */
-import { Deferred } from "../defer/deferred";
+import { Deferred, _isThenable } from "../defer/deferred";
+import { DeferredList } from "../defer/deferred-list";
 import { Failure } from "../defer/failure";
 import { err, Logger } from "../log";
 import type { TriggerId } from "./interfaces";
@@ -55,11 +56,6 @@ export class SystemEvent {
     this.#type = eventType;
   }
 
-  /** True while "before" triggers' results are awaited. */
-  get firing(): boolean {
-    return this.#finishedBefore !== undefined;
-  }
-
   add(trigger: Trigger): void {
     this.#list(trigger.phase).push(trigger);
   }
@@ -94,22 +90,8 @@ export class SystemEvent {
       const wait = this.#awaitable(t, result);
       if (wait !== undefined) waits.push(wait);
     }
-    let pending = waits.length;
-    const next = (): void => {
-      if (--pending === 0) this.#continue(done);
-    };
-    if (pending === 0) {
-      this.#continue(done);
-      return;
-    }
-    pending++; // hold "during" back until every wait is registered
-    for (const w of waits) {
-      w.addBoth((r: unknown) => {
-        next();
-        return r;
-      });
-    }
-    next();
+    // The waits never fail (#awaitable consumes failures), and an empty list fires at once.
+    new DeferredList(waits).addCallback(() => this.#continue(done));
   }
 
   #continue(done: (() => void) | undefined): void {
@@ -131,11 +113,8 @@ export class SystemEvent {
 
   /** A Deferred that fires (never fails) once a "before" trigger's Deferred or Promise settles. */
   #awaitable(t: Trigger, result: unknown): Deferred<unknown> | undefined {
-    let d: Deferred<unknown>;
-    if (result instanceof Deferred) d = result as Deferred<unknown>;
-    else if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function")
-      d = Deferred.fromPromise(result as PromiseLike<unknown>);
-    else return undefined;
+    if (!(result instanceof Deferred) && !_isThenable(result)) return undefined;
+    const d = Deferred.fromPromise(result as PromiseLike<unknown>); // a Deferred comes back as it is
     const why = `Error in before-${this.#type} trigger ${t.f.name || "(anonymous)"}:`;
     // A failure is reported and consumed here: it must not stop the event (nor be reported twice).
     return d.addErrback((f: Failure) => {

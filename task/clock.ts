@@ -44,7 +44,7 @@ export class Clock implements IReactorTime {
   callLater<A extends unknown[]>(delay: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A> {
     checkDelay("callLater", delay);
     checkCallable("callLater", f);
-    const call = this.#timers.schedule(this.rightNow + delay, f, args);
+    const call = this.#timers.schedule(this.seconds() + delay, f, args);
     if (this.#origins !== undefined) this.#origins.set(call as DelayedCall, new Error("scheduled here").stack ?? "");
     return call;
   }

@@ -18,16 +18,6 @@ import {
   TaskStopped,
 } from "./cooperator-errors";
 
-export {
-  NotPaused,
-  SchedulerError,
-  SchedulerStopped,
-  TaskDone,
-  TaskFailed,
-  TaskFinished,
-  TaskStopped,
-} from "./cooperator-errors";
-
 /**
  * What `coiterate`/`cooperate` accept: an iterator (its `next()` is called, with no argument, once
  * per unit of work), or something iterable that makes one (`Symbol.asyncIterator` is preferred

@@ -7,7 +7,7 @@ import type { Failure } from "../defer/failure";
 import { maybeDeferred } from "../defer/functions";
 import { reactor } from "../reactor";
 import type { IDelayedCall, IReactorTime } from "../reactor/interfaces";
-import { checkCallable } from "../reactor/validate";
+import { checkCallable, checkDelay } from "../reactor/validate";
 
 /**
  * Calls `f(...args)` every `interval` seconds, as Twisted's `LoopingCall`.
@@ -109,12 +109,8 @@ export class LoopingCall {
    */
   start(interval: number, now = true): Deferred<LoopingCall> {
     if (this.#running) throw new Error("LoopingCall.start: the LoopingCall is already running");
-    if (typeof interval !== "number") {
-      throw new TypeError(`LoopingCall.start: interval must be a number, got ${typeof interval}`);
-    }
-    if (!(interval >= 0) || interval === Infinity) {
-      throw new RangeError(`LoopingCall.start: interval must be a finite number >= 0, got ${interval}`);
-    }
+    checkDelay("LoopingCall.start", interval, "interval");
+    if (interval === Infinity) throw new RangeError("LoopingCall.start: interval must be finite, got Infinity");
     this.#running = true;
     // The loop may fail at once (f throws), clearing #deferred: keep a local for the return.
     const deferred = (this.#deferred = new Deferred<LoopingCall>());
