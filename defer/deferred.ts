@@ -5,6 +5,7 @@
  */
 import { err } from "../log";
 import type { IReactorTime } from "../reactor/interfaces";
+import { checkCallable, describeValue } from "../reactor/validate";
 import { AlreadyCalledError, CancelledError, NotACoroutineError, TimeoutError } from "./errors";
 import { Failure } from "./failure";
 import { driveGenerator, isGenerator } from "./inline-callbacks";
@@ -98,18 +99,6 @@ function captureStack(): string {
   return new Error("stack").stack ?? "";
 }
 
-function checkFunction(f: unknown, what: string): void {
-  if (typeof f !== "function") {
-    throw new TypeError(`${what} must be a function, got ${describe(f)}`);
-  }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
-  return String(v);
-}
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (
@@ -175,7 +164,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * @throws TypeError when `canceller` is given and is not a function.
    */
   constructor(canceller?: (d: Deferred<T>) => void) {
-    if (canceller !== undefined && canceller !== null) checkFunction(canceller, "Deferred canceller");
+    if (canceller !== undefined && canceller !== null) checkCallable("Deferred", canceller, "canceller");
     this.#canceller = (canceller ?? undefined) as ((d: unknown) => void) | undefined;
     if (debugging) this.#extraInfo().debug = { creator: captureStack(), invoker: undefined };
   }
@@ -237,7 +226,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   addCallback<U, A extends unknown[]>(cb: (result: T, ...args: A) => Awaitable<U>, ...args: A): Deferred<U>;
   addCallback(cb: (result: T, ...args: unknown[]) => unknown): Deferred<unknown> {
-    checkFunction(cb, "callback");
+    checkCallable("addCallback", cb, "callback");
     // `arguments` rather than a rest parameter: no array is allocated for the common no-args call.
     // eslint-disable-next-line prefer-rest-params
     if (arguments.length > 1) return this.#add(new Entry(cb as Fn, passthru, Array.prototype.slice.call(arguments, 1), NO_ARGS));
@@ -250,7 +239,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * @throws TypeError when `eb` is not a function.
    */
   addErrback<U, A extends unknown[]>(eb: (failure: Failure, ...args: A) => Awaitable<U>, ...args: A): Deferred<T | U> {
-    checkFunction(eb, "errback");
+    checkCallable("addErrback", eb, "errback");
     return this.#add(new Entry(passthru, eb as Fn, NO_ARGS, args.length === 0 ? NO_ARGS : args)) as Deferred<T | U>;
   }
 
@@ -259,7 +248,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * @throws TypeError when `f` is not a function.
    */
   addBoth<U, A extends unknown[]>(f: (result: T | Failure, ...args: A) => Awaitable<U>, ...args: A): Deferred<U> {
-    checkFunction(f, "callback");
+    checkCallable("addBoth", f, "callback");
     const a = args.length === 0 ? NO_ARGS : args;
     return this.#add(new Entry(f as Fn, f as Fn, a, a)) as Deferred<U>;
   }
@@ -276,8 +265,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     eb?: ((failure: Failure, ...a: any[]) => Awaitable<V>) | null,
     options?: { callbackArgs?: unknown[] | null; errbackArgs?: unknown[] | null },
   ): Deferred<U | V> {
-    checkFunction(cb, "callback");
-    if (eb !== undefined && eb !== null) checkFunction(eb, "errback");
+    checkCallable("addCallbacks", cb, "callback");
+    if (eb !== undefined && eb !== null) checkCallable("addCallbacks", eb, "errback");
     const cbArgs = options?.callbackArgs;
     const ebArgs = options?.errbackArgs;
     return this.#add(
@@ -306,7 +295,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     clock: IReactorTime,
     onTimeoutCancel?: (result: unknown, timeout: number) => unknown,
   ): Deferred<T> {
-    if (onTimeoutCancel !== undefined && onTimeoutCancel !== null) checkFunction(onTimeoutCancel, "onTimeoutCancel");
+    if (onTimeoutCancel !== undefined && onTimeoutCancel !== null) checkCallable("addTimeout", onTimeoutCancel, "onTimeoutCancel");
     let timedOut = false;
     const delayedCall = clock.callLater(timeout, () => {
       timedOut = true;
@@ -407,7 +396,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   static fromPromise<T>(p: PromiseLike<T>): Deferred<T> {
     if (p instanceof Deferred) return p as Deferred<T>;
-    if (!isThenable(p)) throw new TypeError(`Deferred.fromPromise() needs a thenable, got ${describe(p)}`);
+    if (!isThenable(p)) throw new TypeError(`Deferred.fromPromise() needs a thenable, got ${describeValue(p)}`);
     const d = new Deferred<T>(noopCanceller);
     settleFrom(d, p);
     return d;
@@ -424,7 +413,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * ```
    */
   static fromAsync<T>(f: (signal: AbortSignal) => PromiseLike<T> | T): Deferred<T> {
-    checkFunction(f, "Deferred.fromAsync() argument");
+    checkCallable("Deferred.fromAsync", f, "f");
     const controller = new AbortController();
     let inner: Deferred<T> | undefined;
     // Cancelling aborts the signal, and cancels a Deferred f returned (f's own cancellation).
@@ -465,7 +454,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     if (c instanceof Deferred) return c as Deferred<T>;
     if (isThenable(c)) return Deferred.fromPromise(c as PromiseLike<T>);
     if (isGenerator(c)) return driveGenerator(c as Generator<unknown, T, unknown>);
-    throw new NotACoroutineError(`${describe(c)} is not a coroutine, a Promise or a Deferred`);
+    throw new NotACoroutineError(`${describeValue(c)} is not a coroutine, a Promise or a Deferred`);
   }
 
   /** `<Deferred at #?: current result: …>`-style description, as Twisted's repr. */
@@ -474,7 +463,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     if (this.#extra?.chainedTo !== undefined) return `<${name} waiting on Deferred>`;
     if ((this.#state & CALLED) === 0) return `<${name}>`;
     if (this.#result instanceof Deferred) return `<${name} waiting on Deferred>`;
-    return `<${name} current result: ${describe(this.#result)}>`;
+    return `<${name} current result: ${describeValue(this.#result)}>`;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -713,4 +702,4 @@ export function _markObserved(f: Failure): void {
 }
 
 /** @internal */
-export { passthru as _passthru, isThenable as _isThenable, checkFunction as _checkFunction, describe as _describe };
+export { passthru as _passthru, isThenable as _isThenable };

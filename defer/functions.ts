@@ -4,7 +4,8 @@
  * @module
  */
 import { NotACoroutineError } from "./errors";
-import { Deferred, _checkFunction, _describe, _getDebugging, _isThenable, _setDebugging } from "./deferred";
+import { checkCallable, describeValue } from "../reactor/validate";
+import { Deferred, _getDebugging, _isThenable, _setDebugging } from "./deferred";
 import { Failure } from "./failure";
 import { driveGenerator, isGenerator } from "./inline-callbacks";
 
@@ -46,7 +47,7 @@ export function maybeDeferred<T, A extends unknown[]>(
 ): Deferred<T> {
   let r: T | Deferred<T> | PromiseLike<T>;
   try {
-    _checkFunction(f, "maybeDeferred argument");
+    checkCallable("maybeDeferred", f, "f");
     r = f(...args);
   } catch (e) {
     return fail(e);
@@ -64,7 +65,7 @@ export function maybeDeferred<T, A extends unknown[]>(
 export function execute<T, A extends unknown[]>(f: (...args: A) => T, ...args: A): Deferred<T> {
   let r: T;
   try {
-    _checkFunction(f, "execute argument");
+    checkCallable("execute", f, "f");
     r = f(...args);
   } catch (e) {
     return fail(e);
@@ -84,7 +85,7 @@ export function ensureDeferred<T>(
   if (x instanceof Deferred) return x;
   if (_isThenable(x)) return Deferred.fromPromise(x as PromiseLike<T>);
   if (isGenerator(x)) return driveGenerator(x as Generator<unknown, T, unknown>);
-  throw new NotACoroutineError(`${_describe(x)} is not a coroutine, a Promise or a Deferred`);
+  throw new NotACoroutineError(`${describeValue(x)} is not a coroutine, a Promise or a Deferred`);
 }
 
 /**

@@ -2,7 +2,8 @@
  * `inlineCallbacks`: write Deferred-using code as a generator that `yield`s Deferreds.
  * @module
  */
-import { Deferred, _adopt, _describe, _isThenable } from "./deferred";
+import { describeValue } from "../reactor/validate";
+import { Deferred, _adopt, _isThenable } from "./deferred";
 import { Failure } from "./failure";
 
 /** True for generator objects (anything with next, throw and return methods and Symbol.iterator). */
@@ -149,13 +150,13 @@ export function inlineCallbacks<A extends unknown[], R>(
   f: (...args: A) => Generator<unknown, R, any>,
 ): (...args: A) => Deferred<R> {
   if (typeof f !== "function") {
-    throw new TypeError(`inlineCallbacks requires a generator function, got ${_describe(f)}`);
+    throw new TypeError(`inlineCallbacks requires a generator function, got ${describeValue(f)}`);
   }
   const unwound = function (this: unknown, ...args: A): Deferred<R> {
     const gen: unknown = f.apply(this, args);
     if (!isGenerator(gen)) {
       throw new TypeError(
-        `inlineCallbacks requires ${f.name || "the function"} to produce a generator; instead it returned ${_describe(gen)}`,
+        `inlineCallbacks requires ${f.name || "the function"} to produce a generator; instead it returned ${describeValue(gen)}`,
       );
     }
     return driveGenerator(gen as Generator<unknown, R, unknown>);

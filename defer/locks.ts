@@ -2,7 +2,8 @@
  * Event-driven mutual exclusion: `DeferredLock` and `DeferredSemaphore`.
  * @module
  */
-import { Deferred, _checkFunction } from "./deferred";
+import { checkCallable } from "../reactor/validate";
+import { Deferred } from "./deferred";
 import { Failure } from "./failure";
 import { maybeDeferred } from "./functions";
 
@@ -82,7 +83,7 @@ export abstract class ConcurrencyPrimitive {
    * @throws TypeError (at the call) when `f` is not a function.
    */
   run<T, A extends unknown[]>(f: (...args: A) => T | Deferred<T> | PromiseLike<T>, ...args: A): Deferred<T> {
-    _checkFunction(f, `${this.constructor.name}.run() argument`);
+    checkCallable(`${this.constructor.name}.run`, f, "f");
     return this.acquire().addCallback(() =>
       maybeDeferred(f, ...args).addCallbacks(
         (result: T) => {
