@@ -6,6 +6,7 @@
 import { Deferred, _adopt, _isThenable, _markObserved } from "../defer/deferred";
 import { CancelledError } from "../defer/errors";
 import { Failure, type ErrorType } from "../defer/failure";
+import { maybeDeferred } from "../defer/functions";
 import { driveGenerator, isGenerator } from "../defer/inline-callbacks";
 import { Logger, err } from "../log";
 import { reactor } from "../reactor";
@@ -45,16 +46,6 @@ function closeWork(work: Work, report: (f: Failure) => void): void {
   } catch (e) {
     report(e instanceof Failure ? e : new Failure(e));
   }
-}
-
-/** What the work of a task turned into once it ran: the Deferred of its outcome. */
-function toDeferred(result: unknown): Deferred<unknown> {
-  if (result instanceof Deferred) return result as Deferred<unknown>;
-  if (isGenerator(result)) return driveGenerator(result);
-  if (_isThenable(result)) return Deferred.fromPromise(result);
-  const d = new Deferred<unknown>();
-  d.callback(result); // a returned Failure takes the errback path, as maybeDeferred
-  return d;
 }
 
 /**
@@ -109,12 +100,12 @@ class Task {
     if (typeof work === "function") {
       const controller = new AbortController();
       this.#controller = controller;
-      try {
-        inner = toDeferred(work(controller.signal));
-      } catch (e) {
-        inner = new Deferred<unknown>();
-        inner.errback(e);
-      }
+      // A throw fails it; a Deferred, Promise or plain value (a Failure takes the errback path)
+      // is what the task waits on; a generator is driven as inlineCallbacks drives one.
+      inner = maybeDeferred((signal: AbortSignal) => {
+        const r = work(signal);
+        return isGenerator(r) ? driveGenerator(r) : r;
+      }, controller.signal);
     } else {
       inner = driveGenerator(work);
     }
