@@ -679,14 +679,23 @@ function settleFrom<T>(d: Deferred<T>, p: PromiseLike<T>): void {
   }
 }
 
-/** Default translation of addTimeout: the timeout's CancelledError becomes a TimeoutError. */
-function cancelledToTimeoutError(value: unknown, timeout: number): unknown {
-  if (value instanceof Failure) {
-    value.trap(CancelledError);
-    throw new TimeoutError(timeout, "Deferred");
-  }
-  return value;
+/**
+ * @internal The translation of a timeout's cancellation into an error made by `make(timeout)`:
+ * a CancelledError becomes that error, another failure passes unchanged, and so does a success
+ * (a canceller may have fired the Deferred with a value).
+ */
+export function _cancelledTo(make: (timeout: number) => Error): (value: unknown, timeout: number) => unknown {
+  return (value, timeout) => {
+    if (value instanceof Failure) {
+      value.trap(CancelledError);
+      throw make(timeout);
+    }
+    return value;
+  };
 }
+
+/** Default translation of addTimeout: the timeout's CancelledError becomes a TimeoutError. */
+const cancelledToTimeoutError = _cancelledTo((timeout) => new TimeoutError(timeout, "Deferred"));
 
 /**
  * @internal Makes `target` (not yet fired) take the result of `source` when it has one, as if a

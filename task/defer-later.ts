@@ -2,9 +2,8 @@
  * `deferLater` and `timeoutDeferred`: Deferreds tied to a clock.
  * @module
  */
-import { Deferred } from "../defer/deferred";
-import { CancelledError, TimeoutError } from "../defer/errors";
-import { Failure } from "../defer/failure";
+import { Deferred, _cancelledTo } from "../defer/deferred";
+import { TimeoutError } from "../defer/errors";
 import type { IReactorTime } from "../reactor/interfaces";
 import { checkCallable } from "../reactor/validate";
 
@@ -69,10 +68,5 @@ export function timeoutDeferred<T>(
   return d.addTimeout(timeout, clock, translateCancellation ?? cancelledToTimedOutError);
 }
 
-function cancelledToTimedOutError(result: unknown, timeout: number): unknown {
-  if (result instanceof Failure) {
-    result.trap(CancelledError);
-    throw new TimedOutError(timeout);
-  }
-  return result;
-}
+/** timeoutDeferred's default translation: the timeout's CancelledError becomes a TimedOutError. */
+const cancelledToTimedOutError = _cancelledTo((timeout) => new TimedOutError(timeout));
