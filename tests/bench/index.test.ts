@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { plainEnv } from "../helpers/child";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -8,6 +9,7 @@ const root = path.join(__dirname, "..", "..");
 function bench(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", "bench/index.ts", ...args], {
     cwd: root,
+    env: plainEnv(),
     encoding: "utf8",
     timeout: 60_000,
   });

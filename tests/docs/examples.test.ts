@@ -133,7 +133,7 @@ describe("docs: every example runs and prints its expected output", function () 
         if (python === undefined) return;
         result = await runChild(python, [rel, ...ex.args], { cwd: REPO, timeoutMs: 30_000 });
       } else if (ex.kind === "mocha") {
-        const args = [mocha, "--no-config", "--no-package", "--require", preload, "--reporter", "spec", rel];
+        const args = [mocha, "--no-config", "--no-package", "--require", preload, "--reporter", "spec", "--no-color", rel];
         result = await runChild(process.execPath, args, { cwd: REPO, timeoutMs: 30_000 });
       } else {
         result = await runChild(process.execPath, [bin, "run", rel, ...ex.args], { cwd: REPO, timeoutMs: 30_000 });

@@ -1,6 +1,18 @@
 /** Running programs as child processes, for the tests of the command and of the examples. */
 import { spawn } from "node:child_process";
 
+/**
+ * The environment for a child whose output a test compares byte for byte: the parent's, without
+ * what turns colours on. CI may force colours (FORCE_COLOR, MOCHA_COLORS) even when stdout is a
+ * pipe, and the expected outputs are plain text.
+ */
+export function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, NO_COLOR: "1" };
+  delete env.FORCE_COLOR;
+  delete env.MOCHA_COLORS;
+  return env;
+}
+
 /** How a child process ended, and what it printed. */
 export interface ChildResult {
   code: number | null;
@@ -21,7 +33,7 @@ export function runChild(
   return new Promise((resolve, reject) => {
     const proc = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env ?? plainEnv(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

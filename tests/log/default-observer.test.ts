@@ -14,6 +14,7 @@ import {
   type LogLevel,
 } from "../../log";
 import { flushLoggedErrors } from "../setup";
+import { plainEnv } from "../helpers/child";
 
 
 /** Runs `fn` with process.stderr.write replaced, and returns what was written. */
@@ -146,6 +147,7 @@ describe("log defaultObserver", () => {
     function run(script: string): { stdout: string; stderr: string } {
       const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
         cwd: root,
+        env: plainEnv(),
         encoding: "utf8",
       });
       expect(result.status, result.stderr).to.equal(0);

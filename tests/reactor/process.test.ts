@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { plainEnv } from "../helpers/child";
 
 const CHILD = path.join(__dirname, "..", "fixtures", "reactor-child.ts");
 
@@ -15,6 +16,7 @@ interface Child {
 function startChild(scenario: string): Child {
   const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHILD, scenario], {
     cwd: path.join(__dirname, "..", ".."),
+    env: plainEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -6,6 +6,7 @@ import type { Reactor } from "../../reactor";
 import { SystemExit, react } from "../../task";
 import { newReactor } from "../helpers/reactor";
 import { flushLoggedErrors } from "../setup";
+import { plainEnv } from "../helpers/child";
 
 class MainError extends Error {}
 
@@ -147,6 +148,7 @@ function runChild(
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHILD, scenario], {
       cwd: path.join(__dirname, "..", ".."),
+      env: plainEnv(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
