@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { Deferred, Failure, succeed, fail } from "../../defer";
+import { collectGarbage } from "../helpers/gc";
 
 class GenericError extends Error {}
 
@@ -248,6 +249,77 @@ describe("Deferred: callbacks and errbacks", () => {
     expect(d.result).to.equal(2);
   });
 
+  it("result is undefined before firing even with a canceller, which cancel() still calls", () => {
+    let calls = 0;
+    const d = new Deferred<number>(() => calls++);
+    expect(d.result).to.equal(undefined);
+    d.addCallback((n) => n + 1);
+    expect(d.result).to.equal(undefined);
+    d.addErrback(() => -1);
+    d.cancel();
+    expect(calls).to.equal(1);
+    expect(d.result).to.equal(-1);
+  });
+
+  it("runs any number of steps in order (the first three are kept apart from the rest)", () => {
+    for (const count of [1, 2, 3, 4, 5, 70, 1000]) {
+      const seen: number[] = [];
+      const d = new Deferred<number>();
+      for (let i = 0; i < count; i++) {
+        if (i % 3 === 2) d.addBoth((r) => (seen.push(i), r));
+        else d.addCallback((r) => (seen.push(i), r + 1));
+      }
+      d.callback(0);
+      expect(seen, `${count} steps`).to.deep.equal(Array.from({ length: count }, (_, i) => i));
+      expect(d.result).to.equal(count - Math.floor(count / 3));
+    }
+  });
+
+  it("runs steps that its own callbacks add, after the ones already there, past the first three", () => {
+    const seen: string[] = [];
+    const d = new Deferred<number>();
+    d.addCallback((r) => {
+      seen.push("a");
+      for (const name of ["x", "y", "z", "w"]) d.addCallback((v) => (seen.push(name), v));
+      return r;
+    });
+    d.addCallback((r) => (seen.push("b"), r));
+    d.callback(1);
+    expect(seen).to.deep.equal(["a", "b", "x", "y", "z", "w"]);
+  });
+
+  it("a fired Deferred given steps one at a time, many times, runs each at once with the current result", () => {
+    const d = succeed(0);
+    for (let i = 0; i < 1000; i++) d.addCallback((r) => r + 1);
+    expect(d.result).to.equal(1000);
+    // After a burst of steps added while paused, it still works both ways.
+    d.pause();
+    for (let i = 0; i < 100; i++) d.addCallback((r) => r + 1);
+    expect(d.result).to.equal(1000);
+    d.unpause();
+    expect(d.result).to.equal(1100);
+    d.addCallback((r) => r * 2);
+    expect(d.result).to.equal(2200);
+  });
+
+  it("does not keep the callbacks it has run, nor what they close over (in the first three steps or after)", async () => {
+    const d = new Deferred<number>();
+    const refs: Array<WeakRef<object>> = [];
+    // Made in a function of their own so that nothing here keeps them.
+    const addSteps = (): void => {
+      for (let i = 0; i < 5; i++) {
+        const captured = { i };
+        refs.push(new WeakRef(captured));
+        d.addCallback((r) => r + captured.i);
+      }
+    };
+    addSteps();
+    d.callback(0);
+    expect(d.result).to.equal(10);
+    await collectGarbage(() => refs.every((r) => r.deref() === undefined));
+    expect(refs.map((r) => r.deref())).to.deep.equal([undefined, undefined, undefined, undefined, undefined]);
+  });
+
   describe("bad input", () => {
     it("rejects non-function callbacks with a TypeError when added", () => {
       const d = new Deferred<number>();
@@ -317,6 +389,21 @@ describe("Deferred: pause and unpause", () => {
     expect(seen).to.equal(undefined);
     d.unpause();
     expect(seen?.value).to.be.instanceOf(GenericError);
+  });
+
+  it("an unpause() too many leaves it paused until a pause() evens the count, as in Twisted", () => {
+    const seen: unknown[] = [];
+    const d = new Deferred<number>();
+    d.unpause();
+    expect(d.paused).to.equal(-1);
+    d.addCallback((r) => seen.push(r));
+    d.callback(1);
+    expect(seen).to.deep.equal([]);
+    expect(d.called).to.equal(true);
+    d.pause();
+    expect(d.paused).to.equal(0);
+    d.addCallback(() => seen.push("next"));
+    expect(seen).to.deep.equal([1, "next"]);
   });
 
   it("unpause before callback does not run anything", () => {
