@@ -2,6 +2,7 @@
  * `twisted-ts/defer`: Failure, Deferred and the helpers built on them.
  * @module
  */
+import { fastExports } from "../internal/fast-exports";
 export { Failure } from "./failure";
 export type { ErrorType } from "./failure";
 export { Deferred } from "./deferred";
@@ -22,3 +23,6 @@ export { DeferredList, gatherResults, race } from "./deferred-list";
 export type { DeferredListOptions, DeferredListEntry } from "./deferred-list";
 export { DeferredLock, DeferredSemaphore } from "./locks";
 export { DeferredQueue } from "./deferred-queue";
+
+// Undoes the slow object layout that CommonJS re-exports leave (see internal/fast-exports.ts).
+fastExports(module.exports);

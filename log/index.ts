@@ -4,6 +4,7 @@
  * {@link defaultObserver}, which prints warnings and errors to stderr.
  * @module
  */
+import { fastExports } from "../internal/fast-exports";
 
 import { defaultObserver } from "./default-observer";
 import { addObserver } from "./publisher";
@@ -16,3 +17,6 @@ export { Logger } from "./logger";
 
 // Registered at load so failures are visible before anyone configures logging.
 addObserver(defaultObserver);
+
+// Undoes the slow object layout that CommonJS re-exports leave (see internal/fast-exports.ts).
+fastExports(module.exports);

@@ -2,6 +2,7 @@
  * `twisted-ts/task`: scheduling utilities on the reactor and the Deferred.
  * @module
  */
+import { fastExports } from "../internal/fast-exports";
 export { Clock } from "./clock";
 export { LoopingCall } from "./looping-call";
 export { deferLater, timeoutDeferred, TimedOutError } from "./defer-later";
@@ -20,3 +21,6 @@ export {
   TaskFailed,
   NotPaused,
 } from "./cooperator-errors";
+
+// Undoes the slow object layout that CommonJS re-exports leave (see internal/fast-exports.ts).
+fastExports(module.exports);
