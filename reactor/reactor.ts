@@ -10,6 +10,8 @@ import { SystemEvent, Trigger, checkPhase, type Phase } from "./system-event";
 import { TimerQueue } from "./timer-heap";
 import { checkCallable, checkDelay, checkTime } from "./validate";
 
+type Fn = (...args: unknown[]) => unknown;
+
 /** Options of {@link Reactor}. */
 export interface ReactorOptions {
   /** Stop gracefully on SIGINT and SIGTERM while running (default true). */
@@ -116,10 +118,15 @@ export class Reactor implements IReactorTime, IReactorCore {
   callLater(delay: number, f: (...args: unknown[]) => unknown): DelayedCall {
     checkDelay("callLater", delay);
     checkCallable("callLater", f);
-    // `arguments` rather than a rest parameter: the usual call, with no arguments for f,
-    // allocates no array (this is the hottest entry point of the reactor).
-    // eslint-disable-next-line prefer-rest-params
-    const args = arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : (EMPTY_ARGS as unknown as unknown[]);
+    // No rest parameter and no `arguments` object for the usual call, with no arguments for f:
+    // either would be allocated on every call (this is the hottest entry point of the reactor).
+    // `arguments.length` alone, and `apply(this, arguments)`, are compiled without one.
+    if (arguments.length === 2) return this.#timers.schedule(this.seconds() + delay, f, EMPTY_ARGS as unknown as unknown[]);
+    // eslint-disable-next-line prefer-rest-params, prefer-spread
+    return this.#callLaterWithArgs.apply(this, arguments as unknown as [number, Fn, ...unknown[]]);
+  }
+
+  #callLaterWithArgs(delay: number, f: Fn, ...args: unknown[]): DelayedCall {
     return this.#timers.schedule(this.seconds() + delay, f, args);
   }
 
@@ -128,8 +135,16 @@ export class Reactor implements IReactorTime, IReactorCore {
    * the same as `callLater(0, f, ...args)`.
    * @throws TypeError when `f` is not a function.
    */
-  callSoon<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): DelayedCall<A> {
+  callSoon<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): DelayedCall<A>;
+  callSoon(f: Fn): DelayedCall {
     checkCallable("callSoon", f);
+    // As callLater: no array for the usual call without arguments.
+    if (arguments.length === 1) return this.#timers.schedule(this.seconds(), f, EMPTY_ARGS as unknown as unknown[]);
+    // eslint-disable-next-line prefer-rest-params, prefer-spread
+    return this.#callSoonWithArgs.apply(this, arguments as unknown as [Fn, ...unknown[]]);
+  }
+
+  #callSoonWithArgs(f: Fn, ...args: unknown[]): DelayedCall {
     return this.#timers.schedule(this.seconds(), f, args);
   }
 
@@ -139,9 +154,16 @@ export class Reactor implements IReactorTime, IReactorCore {
    * @throws TypeError when `when` is not a number or `f` is not a function.
    * @throws RangeError when `when` is NaN.
    */
-  callAt<A extends unknown[]>(when: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A> {
+  callAt<A extends unknown[]>(when: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A>;
+  callAt(when: number, f: Fn): DelayedCall {
     checkTime("callAt", when);
     checkCallable("callAt", f);
+    if (arguments.length === 2) return this.#timers.schedule(when, f, EMPTY_ARGS as unknown as unknown[]);
+    // eslint-disable-next-line prefer-rest-params, prefer-spread
+    return this.#callAtWithArgs.apply(this, arguments as unknown as [number, Fn, ...unknown[]]);
+  }
+
+  #callAtWithArgs(when: number, f: Fn, ...args: unknown[]): DelayedCall {
     return this.#timers.schedule(when, f, args);
   }
 

@@ -23,6 +23,23 @@ describe("Reactor: time and delayed calls", () => {
     expect(r.callSoon(() => undefined).getTime()).to.equal(100);
   });
 
+  it("callLater, callSoon and callAt keep the arguments given for f, none to several", () => {
+    const r = newReactor();
+    r.seconds = () => 100;
+    const f = (..._a: unknown[]): undefined => undefined;
+    const lists: unknown[][] = [[], [1], [1, "two", null, undefined]];
+    for (const args of lists) {
+      const later = r.callLater(5, f, ...args);
+      const soon = r.callSoon(f, ...args);
+      const at = r.callAt(7, f, ...args);
+      for (const call of [later, soon, at]) {
+        expect(call.args).to.deep.equal(args);
+        expect(call.func).to.equal(f);
+      }
+      expect([later.getTime(), soon.getTime(), at.getTime()]).to.deep.equal([105, 100, 7]);
+    }
+  });
+
   it("runs a call after its delay, with its arguments", async () => {
     const r = newReactor();
     const start = r.seconds();
