@@ -406,6 +406,51 @@ describe("Deferred: pause and unpause", () => {
     expect(seen).to.deep.equal([1, "next"]);
   });
 
+  it("counts any number of pauses, however deep, and runs only when as many unpauses came", () => {
+    for (const depth of [1, 14, 15, 16, 40]) {
+      const seen: unknown[] = [];
+      const d = new Deferred<number>();
+      for (let i = 0; i < depth; i++) d.pause();
+      expect(d.paused, `${depth} pauses`).to.equal(depth);
+      d.addCallback((r) => seen.push(r));
+      d.callback(1);
+      for (let i = depth; i > 0; i--) {
+        expect(seen, `${i} pauses left`).to.deep.equal([]);
+        d.unpause();
+        expect(d.paused).to.equal(i - 1);
+      }
+      expect(seen).to.deep.equal([1]);
+    }
+  });
+
+  it("a count driven below zero and back over the top stays exact", () => {
+    const d = succeed(0);
+    for (let i = 0; i < 20; i++) d.unpause();
+    expect(d.paused).to.equal(-20);
+    d.addCallback((r) => r + 1);
+    for (let i = 0; i < 40; i++) d.pause();
+    expect(d.paused).to.equal(20);
+    expect(d.result).to.equal(0);
+    for (let i = 0; i < 20; i++) d.unpause();
+    expect(d.paused).to.equal(0);
+    expect(d.result).to.equal(1);
+  });
+
+  it("a Deferred paused many times that returns a Deferred waits for both", () => {
+    const inner = new Deferred<number>();
+    const outer = new Deferred<number>();
+    for (let i = 0; i < 20; i++) outer.pause();
+    outer.addCallback(() => inner);
+    outer.callback(0);
+    expect(outer.paused).to.equal(20);
+    for (let i = 0; i < 20; i++) outer.unpause();
+    // Now waiting on inner: one pause of its own.
+    expect(outer.paused).to.equal(1);
+    inner.callback(5);
+    expect(outer.paused).to.equal(0);
+    expect(outer.result).to.equal(5);
+  });
+
   it("unpause before callback does not run anything", () => {
     const seen: unknown[] = [];
     const d = new Deferred<number>();
