@@ -17,6 +17,11 @@
  *   also says where the queue keeps the call;
  * - calls without arguments share one frozen empty `args` array;
  * - no closure is made per call (the queue is reached through `_owner`).
+ *   `_owner` stays a field although one field less is worth it (88 -> 80 bytes: with one
+ *   reactor, 1M calls fired took ~12% less wall and ~20% less CPU time): keeping the queue on
+ *   the prototype of a subclass per queue was tried, and with many queues in one process (a
+ *   full bench run makes 40 reactors, a test suite many Clocks) every access to a call went
+ *   megamorphic: fired 312 -> 434 ns, scheduled+cancelled 307 -> 444 ns per call.
  *
  * Why `_field` and not `#field` (the house style): the queue reads and writes these fields
  * directly on its hot paths (popping, sorting a due millisecond, moving a call), which a
