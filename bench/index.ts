@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark (or those named: `npm run bench -- deferred`), each
  * side by side with its anchor in one process, and Twisted's figures from bench/twisted/*.py.
+ * Each benchmark runs in a child process of its own (bench/child.ts: why), one after another.
  * Prints the report (Markdown) on stdout and progress on stderr; a full run (or --write) also
  * writes docs/benchmarks.md and docs/benchmarks.svg. `--quick` runs small sizes, as CI does to
  * keep the benchmarks working. See bench/README.md.
@@ -8,24 +9,18 @@
  * Exit status: 0; 1 when a benchmark (or a Twisted script, Twisted being importable) crashed;
  * 2 for a bad command line. Slow figures never fail the run.
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs, selected, shouldWrite, usage } from "./args";
-import type { Benchmark } from "./benchmark";
-import { clock } from "./clock";
-import { cooperator } from "./cooperator";
-import { deferred } from "./deferred";
-import { inline } from "./inline";
-import { lateness } from "./lateness";
-import { memory } from "./memory";
+import type { ChildReply, ChildRequest } from "./child";
 import { Progress } from "./progress";
+import { benchmarks } from "./registry";
 import { environment, renderDocument, renderReport, type BenchResult, type Report } from "./report";
 import { drawChart } from "./svg";
-import { timers } from "./timers";
 import { TwistedRunner } from "./twisted";
 
-/** Every benchmark, in the order a full run takes them. */
-const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock];
 
 const DOCS = path.join(__dirname, "..", "docs");
 
@@ -47,27 +42,35 @@ async function main(): Promise<number> {
     return 0;
   }
   const progress = new Progress(process.stderr);
-  const twisted = new TwistedRunner({
-    python: options.python,
-    enabled: options.twisted,
-    progress,
-    // Quick runs take a few seconds of Python a script; a full run's timers about a minute.
-    timeoutMs: options.quick ? 30_000 : 15 * 60_000,
-  });
-  const ctx = { quick: options.quick, progress, twisted };
+  // Here only for the report's line about Twisted; the children run the Twisted scripts.
+  const twisted = new TwistedRunner({ python: options.python, enabled: options.twisted });
   const env = environment();
   const results: BenchResult[] = [];
   const crashed: string[] = [];
   const chosen = selected(options, benchmarks);
-  for (const [i, b] of chosen.entries()) {
-    progress.benchmark(b.name, i + 1, chosen.length);
-    try {
-      results.push(await b.run(ctx));
-    } catch (e) {
-      crashed.push(`${b.name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "twisted-ts-bench-"));
+  try {
+    for (const [i, b] of chosen.entries()) {
+      const request: ChildRequest = {
+        name: b.name,
+        quick: options.quick,
+        python: options.python,
+        twisted: options.twisted,
+        index: i + 1,
+        count: chosen.length,
+        resultFile: path.join(scratch, `${b.name}.json`),
+      };
+      const reply = await runInChild(request);
+      if ("crash" in reply) crashed.push(`${b.name}: ${reply.crash}`);
+      else {
+        if (reply.result !== undefined) results.push(reply.result);
+        if (reply.error !== undefined) crashed.push(`${b.name}: ${reply.error}`);
+        crashed.push(...reply.twistedFailures);
+      }
     }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
-  crashed.push(...twisted.failures);
   progress.done(crashed.length > 0 ? `${crashed.length} crashed` : "all benchmarks ran");
   const report: Report = {
     environment: env,
@@ -96,6 +99,23 @@ async function main(): Promise<number> {
     console.error(`bench: wrote docs/benchmarks.md${chart.length > 0 ? " and docs/benchmarks.svg" : ""}`);
   }
   return crashed.length > 0 ? 1 : 0;
+}
+
+/** Runs one benchmark in a child process (bench/child.ts) with this process's Node options. */
+function runInChild(request: ChildRequest): Promise<ChildReply | { crash: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "child.ts"), JSON.stringify(request)], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.on("error", (e) => resolve({ crash: e.message }));
+    child.on("close", (code, signal) => {
+      try {
+        resolve(JSON.parse(fs.readFileSync(request.resultFile, "utf8")) as ChildReply);
+      } catch {
+        resolve({ crash: `its process ended (${signal ?? `exit code ${code}`}) without a result` });
+      }
+    });
+  });
 }
 
 main().then(

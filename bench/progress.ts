@@ -96,6 +96,12 @@ export class Progress {
     }
   }
 
+  /** Clears the bar line (a terminal only), leaving the line for another process's bar. */
+  clear(): void {
+    if (this.#tty && this.#drawn) this.#stream.write("\r\x1b[K");
+    this.#drawn = false;
+  }
+
   /** The run is over: clears the bar line and prints how long it took. */
   done(summary = "done"): void {
     if (this.#tty && this.#drawn) this.#stream.write("\r\x1b[K");
