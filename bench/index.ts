@@ -21,7 +21,6 @@ import { environment, renderDocument, renderReport, type BenchResult, type Repor
 import { drawChart } from "./svg";
 import { TwistedRunner } from "./twisted";
 
-
 const DOCS = path.join(__dirname, "..", "docs");
 
 function modeOf(quick: boolean, names: string[]): string {

@@ -104,8 +104,7 @@ export class Progress {
 
   /** The run is over: clears the bar line and prints how long it took. */
   done(summary = "done"): void {
-    if (this.#tty && this.#drawn) this.#stream.write("\r\x1b[K");
-    this.#drawn = false;
+    this.clear();
     this.#line(`bench: ${summary} in ${formatElapsed(this.#elapsed())}`);
   }
 

@@ -6,8 +6,8 @@ import { spawn } from "node:child_process";
  * what turns colours on. CI may force colours (FORCE_COLOR, MOCHA_COLORS) even when stdout is a
  * pipe, and the expected outputs are plain text.
  */
-export function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, NO_COLOR: "1" };
+export function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.FORCE_COLOR;
   delete env.MOCHA_COLORS;
   return env;
