@@ -1,28 +1,9 @@
 import { expect } from "chai";
 import { CancelledError, Deferred, DeferredList, Failure, FirstError } from "../../defer";
 import { flushLoggedErrors } from "../setup";
-import { failureOf } from "../helpers/deferred";
+import { failureOf, fakeCallbackCanceller, successOf } from "../helpers/deferred";
 
 class GenericError extends Error {}
-
-/** The Deferred's current result, which must be a success (passed on unchanged). */
-function successOf<T>(d: Deferred<T>): T {
-  let got: { r: unknown } | undefined;
-  d.addBoth((r) => {
-    got = { r };
-    return r;
-  });
-  expect(got, "the Deferred has no result").to.not.equal(undefined);
-  expect(got!.r).to.not.be.instanceOf(Failure);
-  return got!.r as T;
-}
-
-/** The Deferred's current result, which must be a Failure of `type`; it is consumed. */
-
-/** A canceller that fires the Deferred with a success, as Twisted's fakeCallbackCanceller. */
-function fakeCallbackCanceller(d: Deferred<string>): void {
-  d.callback("Callback Result");
-}
 
 describe("DeferredList", () => {
   it("fires once every Deferred has fired, with [succeeded, result] in input order", () => {

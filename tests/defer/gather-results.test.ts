@@ -1,24 +1,6 @@
 import { expect } from "chai";
 import { CancelledError, Deferred, Failure, FirstError, fail, gatherResults, succeed } from "../../defer";
-import { failureOf } from "../helpers/deferred";
-
-/** The Deferred's current result, which must be a success (passed on unchanged). */
-function successOf<T>(d: Deferred<T>): T {
-  let got: { r: unknown } | undefined;
-  d.addBoth((r) => {
-    got = { r };
-    return r;
-  });
-  expect(got, "the Deferred has no result").to.not.equal(undefined);
-  expect(got!.r).to.not.be.instanceOf(Failure);
-  return got!.r as T;
-}
-
-/** The Deferred's current result, which must be a Failure of `type`; it is consumed. */
-
-function fakeCallbackCanceller(d: Deferred<string>): void {
-  d.callback("Callback Result");
-}
+import { failureOf, fakeCallbackCanceller, successOf } from "../helpers/deferred";
 
 describe("gatherResults", () => {
   it("fires with the list of results", () => {

@@ -1,20 +1,6 @@
 import { expect } from "chai";
-import { CancelledError, Deferred, Failure, FailureGroup, race, succeed } from "../../defer";
-import { failureOf } from "../helpers/deferred";
-
-/** The Deferred's current result, which must be a success (passed on unchanged). */
-function successOf<T>(d: Deferred<T>): T {
-  let got: { r: unknown } | undefined;
-  d.addBoth((r) => {
-    got = { r };
-    return r;
-  });
-  expect(got, "the Deferred has no result").to.not.equal(undefined);
-  expect(got!.r).to.not.be.instanceOf(Failure);
-  return got!.r as T;
-}
-
-/** The Deferred's current result, which must be a Failure of `type`; it is consumed. */
+import { CancelledError, Deferred, FailureGroup, race, succeed } from "../../defer";
+import { failureOf, successOf } from "../helpers/deferred";
 
 /** The current result of `d`, whatever it is (passed on unchanged). */
 function currentResult(d: Deferred<unknown>): unknown {

@@ -21,3 +21,24 @@ export function failureOf(d: Deferred<unknown>, ...types: ErrorType[]): Failure 
   }
   return f;
 }
+
+/**
+ * The result a Deferred has succeeded with (Twisted's `successResultOf`), passed on unchanged.
+ * Fails the test when the Deferred has no result yet or failed.
+ */
+export function successOf<T>(d: Deferred<T>): T {
+  let got: { r: unknown } | undefined;
+  d.addBoth((r) => {
+    got = { r };
+    return r;
+  });
+  expect(got, "the Deferred has no result").to.not.equal(undefined);
+  const r = (got as { r: unknown }).r;
+  expect(r).to.not.be.instanceOf(Failure);
+  return r as T;
+}
+
+/** A canceller that fires the Deferred with a success, as Twisted's fakeCallbackCanceller. */
+export function fakeCallbackCanceller(d: Deferred<string>): void {
+  d.callback("Callback Result");
+}

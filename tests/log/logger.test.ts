@@ -1,40 +1,12 @@
 import { expect } from "chai";
 import { Failure } from "../../defer/failure";
-import {
-  addObserver,
-  defaultObserver,
-  isObserving,
-  Logger,
-  removeObserver,
-  type LogEvent,
-  type LogLevel,
-  type Observer,
-} from "../../log";
-import { flushLoggedErrors } from "../setup";
-
+import { Logger, type LogLevel } from "../../log";
+import { collectLogEvents, loggingOnPurpose } from "../helpers/log";
 
 describe("log Logger", () => {
   // These tests log errors on purpose and check them with their own observers.
-  afterEach(() => {
-    flushLoggedErrors();
-  });
-
-  let events: LogEvent[] = [];
-  const collect: Observer = (e) => events.push(e);
-  let defaultWasObserving = false;
-
-  before(() => {
-    defaultWasObserving = isObserving(defaultObserver);
-    removeObserver(defaultObserver);
-  });
-  after(() => {
-    if (defaultWasObserving) addObserver(defaultObserver);
-  });
-  beforeEach(() => {
-    events = [];
-    addObserver(collect);
-  });
-  afterEach(() => removeObserver(collect));
+  loggingOnPurpose();
+  const events = collectLogEvents();
 
   const cases: Array<[LogLevel, boolean]> = [
     ["debug", false],

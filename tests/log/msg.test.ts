@@ -1,31 +1,12 @@
 import { expect } from "chai";
 import { Failure } from "../../defer/failure";
-import { addObserver, defaultObserver, isObserving, msg, removeObserver, type LogEvent, type Observer } from "../../log";
-import { flushLoggedErrors } from "../setup";
-
+import { msg } from "../../log";
+import { collectLogEvents, loggingOnPurpose } from "../helpers/log";
 
 describe("log msg()", () => {
   // These tests log errors on purpose and check them with their own observers.
-  afterEach(() => {
-    flushLoggedErrors();
-  });
-
-  let events: LogEvent[] = [];
-  const collect: Observer = (e) => events.push(e);
-  let defaultWasObserving = false;
-
-  before(() => {
-    defaultWasObserving = isObserving(defaultObserver);
-    removeObserver(defaultObserver);
-  });
-  after(() => {
-    if (defaultWasObserving) addObserver(defaultObserver);
-  });
-  beforeEach(() => {
-    events = [];
-    addObserver(collect);
-  });
-  afterEach(() => removeObserver(collect));
+  loggingOnPurpose();
+  const events = collectLogEvents();
 
   it("logs an info event, not an error, with no namespace or failure", () => {
     msg("hello");

@@ -1,36 +1,13 @@
 import { expect } from "chai";
 import { Failure } from "../../defer/failure";
-import {
-  addObserver,
-  defaultObserver,
-  err,
-  isObserving,
-  Logger,
-  msg,
-  removeObserver,
-  type LogEvent,
-  type Observer,
-} from "../../log";
-import { flushLoggedErrors } from "../setup";
-
+import { addObserver, err, isObserving, Logger, msg, removeObserver, type LogEvent, type Observer } from "../../log";
+import { loggingOnPurpose } from "../helpers/log";
 
 describe("log publisher", () => {
   // These tests log errors on purpose and check them with their own observers.
-  afterEach(() => {
-    flushLoggedErrors();
-  });
+  loggingOnPurpose();
 
   const added: Observer[] = [];
-  let defaultWasObserving = false;
-
-  // Keep stderr quiet whether or not tests/setup.ts already removed the default observer.
-  before(() => {
-    defaultWasObserving = isObserving(defaultObserver);
-    removeObserver(defaultObserver);
-  });
-  after(() => {
-    if (defaultWasObserving) addObserver(defaultObserver);
-  });
   afterEach(() => {
     for (const o of added.splice(0)) removeObserver(o);
   });

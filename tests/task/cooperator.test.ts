@@ -19,7 +19,7 @@ import {
 import { collectGarbage } from "../helpers/gc";
 import { newReactor, runReactor } from "../helpers/reactor";
 import { flushLoggedErrors } from "../setup";
-import { failureOf } from "../helpers/deferred";
+import { failureOf, successOf } from "../helpers/deferred";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures, as in Twisted's test_cooperator.py
@@ -75,18 +75,6 @@ class FakeScheduler {
 const oneStepPerTick = (): (() => boolean) => () => true;
 /** All the work there is in one tick. */
 const neverStop = (): (() => boolean) => () => false;
-
-function resultOf(d: Deferred<unknown>): unknown {
-  let fired = false;
-  let result: unknown;
-  d.addCallback((r) => {
-    fired = true;
-    result = r;
-    return r;
-  });
-  if (!fired) throw new Error("expected the Deferred to have a result");
-  return result;
-}
 
 function isPending(d: Deferred<unknown>): boolean {
   return !d.called;
@@ -219,7 +207,7 @@ describe("Cooperator (Twisted's CooperatorTests)", () => {
     const ds = groups.map((g) => c.coiterate(myiter(g)));
     sched.drain();
     expect(L).to.deep.equal(["a", 1, "d", 4, "b", 2, "e", 5, "c", 3, "f", 6]);
-    for (const d of ds) resultOf(d);
+    for (const d of ds) successOf(d);
   });
 
   it("a tick ends as soon as the termination predicate says so (called after each unit of work)", () => {
@@ -352,7 +340,7 @@ describe("Cooperator: the module-level coiterate and cooperate (Twisted's AliasT
     calls[0].cancel();
     tick();
     expect(seen).to.deep.equal([1, 2, 3]);
-    expect(resultOf(d)).to.equal(it);
+    expect(successOf(d)).to.equal(it);
     expect(newCalls(before)).to.have.length(0);
   });
 
@@ -366,7 +354,7 @@ describe("Cooperator: the module-level coiterate and cooperate (Twisted's AliasT
     const tick = calls[0].func as () => void;
     calls[0].cancel();
     tick();
-    const it = resultOf(done) as Iterator<string>;
+    const it = successOf(done) as Iterator<string>;
     expect(it).to.not.equal(items);
     expect(it.next()).to.deep.equal({ value: undefined, done: true }); // the array's iterator, exhausted
     expect(newCalls(before)).to.have.length(0);
@@ -526,7 +514,7 @@ describe("CooperativeTask run states (Twisted's RunStateTests)", () => {
   it("whenDone fires at once once the iterator is exhausted", () => {
     stopNext = true;
     scheduler.pump();
-    expect(resultOf(task.whenDone())).to.equal(iterator);
+    expect(successOf(task.whenDone())).to.equal(iterator);
   });
 
   it("a stopped task does no more work; stop() and pause() then throw TaskStopped", () => {
@@ -629,7 +617,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     expect(argCounts).to.deep.equal([0]);
     sched.drain();
     expect(argCounts).to.deep.equal([0, 0, 0]);
-    expect(resultOf(d)).to.equal(it);
+    expect(successOf(d)).to.equal(it);
   });
 
   it("whenDone fires with the iterator made from an iterable, not the iterable", () => {
@@ -640,14 +628,14 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     const task = c.cooperate(arr);
     const d = c.coiterate(set);
     sched.drain();
-    const it = resultOf(task.whenDone()) as Iterator<number>;
+    const it = successOf(task.whenDone()) as Iterator<number>;
     expect(it).to.not.equal(arr);
     expect(Object.prototype.toString.call(it)).to.equal("[object Array Iterator]");
-    expect(Object.prototype.toString.call(resultOf(d))).to.equal("[object Set Iterator]");
+    expect(Object.prototype.toString.call(successOf(d))).to.equal("[object Set Iterator]");
     // A string is iterable too.
     const s = c.coiterate("ab");
     sched.drain();
-    expect(Object.prototype.toString.call(resultOf(s))).to.equal("[object String Iterator]");
+    expect(Object.prototype.toString.call(successOf(s))).to.equal("[object String Iterator]");
   });
 
   it("coiterate(it, doneDeferred) returns doneDeferred and fires it with the iterator", () => {
@@ -658,7 +646,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     expect(c.coiterate(it, done)).to.equal(done);
     expect(isPending(done)).to.equal(true);
     sched.drain();
-    expect(resultOf(done)).to.equal(it);
+    expect(successOf(done)).to.equal(it);
   });
 
   it("coiterate and cooperate of something not iterable throw TypeError at the call, scheduling nothing", () => {
@@ -686,7 +674,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     c.start();
     expect(sched.work).to.have.length(1);
     sched.drain();
-    resultOf(d);
+    successOf(d);
   });
 
   it("a step giving a Promise makes its task wait until it resolves, while others go on", async () => {
@@ -712,13 +700,13 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     await turn();
     sched.drain();
     expect(log).to.deep.equal(["w1", "o0", "o1", "o2"]);
-    resultOf(dother);
+    successOf(dother);
     expect(isPending(dw)).to.equal(true);
     resolve("ok");
     await turn();
     sched.drain();
     expect(log).to.deep.equal(["w1", "o0", "o1", "o2", "w2"]);
-    resultOf(dw);
+    successOf(dw);
   });
 
   it("a step giving a Promise that rejects fails the task with its reason (not an unhandled rejection)", async () => {
@@ -784,7 +772,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     const d = c.coiterate(myiter());
     sched.drain();
     expect(log).to.deep.equal([1, 2]);
-    resultOf(d);
+    successOf(d);
   });
 
   it("an async generator works: each next() is a step, taking turns with the others; whenDone gives its iterator", async () => {
@@ -811,8 +799,8 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
       sched.drain();
       await turn();
     }
-    expect(resultOf(da)).to.equal(it);
-    resultOf(ds);
+    expect(successOf(da)).to.equal(it);
+    successOf(ds);
     expect(log.filter((x) => x.startsWith("a"))).to.deep.equal(["a0", "a1", "a2"]);
     expect(log.filter((x) => x.startsWith("s"))).to.deep.equal(["s0", "s1", "s2"]);
     // The sync task did not wait for the async one's steps: it finished first.
@@ -846,7 +834,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
       sched.drain();
       await turn();
     }
-    expect(resultOf(d)).to.equal(iterator);
+    expect(successOf(d)).to.equal(iterator);
     expect(calls).to.equal(4);
     expect(maxInFlight).to.equal(1);
     expect(argCounts).to.deep.equal([0, 0, 0, 0]);
@@ -888,7 +876,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     await turn();
     sched.drain();
     expect(step).to.equal(2);
-    expect(resultOf(d)).to.equal(it);
+    expect(successOf(d)).to.equal(it);
   });
 
   it("a next() result that is not an object fails the task with TypeError", () => {
@@ -920,8 +908,8 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     const t3 = c.cooperate(good());
     sched.drain();
     expect(failureOf(d1).value).to.equal(boom);
-    resultOf(d2);
-    resultOf(t3.whenDone());
+    successOf(d2);
+    successOf(t3.whenDone());
     expect(count).to.equal(10);
     expect(() => t1.pause()).to.throw(TaskFailed);
     expect(() => t1.stop()).to.throw(TaskFailed);
@@ -1021,7 +1009,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     old.resume();
     expect(failureOf(dOld).check(SchedulerStopped)).to.equal(SchedulerStopped);
     sched.drain();
-    expect(resultOf(dNew)).to.not.equal(undefined);
+    expect(successOf(dNew)).to.not.equal(undefined);
   });
 
   it("a step may stop its own Cooperator: the task fails with SchedulerStopped and runs no more", () => {
@@ -1061,7 +1049,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     expect(flushLoggedErrors(RangeError)).to.have.length(1);
     expect(isPending(d)).to.equal(true);
     sched.drain();
-    resultOf(d);
+    successOf(d);
   });
 
   it("works on a Clock: serialises asynchronous steps in clock time", () => {
@@ -1079,7 +1067,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     const d = c.coiterate(steps());
     clock.runUntilIdle();
     expect(times).to.deep.equal([0, 1, 2]);
-    resultOf(d);
+    successOf(d);
     expect(clock.getDelayedCalls()).to.have.length(0);
   });
 
