@@ -21,14 +21,10 @@
  * Each figure is the median of `reps` runs (default 5), workloads interleaved; ns per object.
  */
 import { performance } from "node:perf_hooks";
+import { consume, gc, median } from "./harness";
 
 const N = 1_000_000;
 const REPS = Number(process.argv[2] ?? 5);
-const gc: () => void =
-  (globalThis as { gc?: () => void }).gc ??
-  (() => {
-    throw new Error("run with node --expose-gc");
-  });
 
 const fn = (): number => 0;
 const noArgs: readonly unknown[] = Object.freeze([]);
@@ -116,7 +112,6 @@ const byKind: [string, Make][] = [
 ];
 
 const held: object[] = new Array<object>(N).fill(owner);
-let sink = 0;
 
 /** ns per object: make N, keep each in `held` until all are made, then drop them. */
 function heldCost(make: Make): number {
@@ -134,7 +129,7 @@ function droppedCost(make: Make): number {
   const t0 = performance.now();
   for (let i = 0; i < N; i++) last = make(i);
   const t = ((performance.now() - t0) * 1e6) / N;
-  sink += last === owner ? 0 : 1;
+  consume(last);
   return t;
 }
 
@@ -153,13 +148,8 @@ function clockCost(read: () => number): number {
   const t0 = performance.now();
   for (let i = 0; i < N; i++) s += read();
   const t = ((performance.now() - t0) * 1e6) / N;
-  sink += s > 0 ? 1 : 0;
+  consume(s);
   return t;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 function main(): void {
@@ -192,7 +182,6 @@ function main(): void {
   }
   console.log("\nclock reads, ns per read:");
   for (const [name] of clocks) console.log(`  ${name.padEnd(32)} ${fig(`clock ${name}`)}`);
-  if (sink < 0) console.log(sink);
 }
 
 main();

@@ -27,14 +27,10 @@ import { Heap } from "heap-js";
 import { DelayedCall, EMPTY_ARGS, LOC_CALLED, LOC_CANCELLED, LOC_HEAP, setTime, timeOf } from "../reactor/delayed-call";
 import type { DelayedCallOwner, DelayedFunction, TimeSource } from "../reactor/delayed-call";
 import { TimerQueue } from "../reactor/timer-heap";
+import { gc } from "./harness";
 
 const N = 1_000_000;
 const REPS = Number(process.argv[2] ?? 3);
-const gc: () => void =
-  (globalThis as { gc?: () => void }).gc ??
-  (() => {
-    throw new Error("run with node --expose-gc");
-  });
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
