@@ -128,7 +128,6 @@ import {
   type DelayedFunction,
   type TimeSource,
 } from "./delayed-call";
-import { newDelayedCall } from "./delayed-call-factory";
 
 /** Wheel resolution: buckets per second. */
 const TICKS_PER_SECOND = 1000;
@@ -159,7 +158,7 @@ function compareCalls(a: DelayedCall, b: DelayedCall): number {
 }
 
 /** Fills the run's free slots: a dead call that is never active. */
-const TOMB: DelayedCall = newDelayedCall(
+const TOMB: DelayedCall = new DelayedCall(
   {
     clock: { seconds: () => 0 },
     _cancel() {},
@@ -439,7 +438,7 @@ export class TimerQueue implements DelayedCallOwner {
     if (when !== when) throw new RangeError("schedule: the deadline is NaN");
     const seq = this._seq;
     this._seq = (seq + 1) | 0;
-    const call = newDelayedCall<A>(this, when, seq, func, args.length === 0 ? (EMPTY_ARGS as unknown as A) : args);
+    const call = new DelayedCall<A>(this, when, seq, func, args.length === 0 ? (EMPTY_ARGS as unknown as A) : args);
     this._live++;
     this._insert(call as DelayedCall, when);
     if (when < this._threshold) this._earlier(when);
