@@ -13,14 +13,26 @@
  *                   (three pointers to old objects, five small integers).
  * - held, by kind:  4-field objects made by `new` of a class, by a plain object literal (V8 tracks
  *                   an allocation site for literals and may pretenure them, i.e. allocate them
- *                   straight in the old generation) and by a literal with `__proto__` (the only
- *                   way to give a literal a class's methods; V8 sets the prototype at run time).
+ *                   straight in the old generation), by a literal with `__proto__` (V8 sets the
+ *                   prototype at run time) and by a literal compiled in a private realm whose
+ *                   Object.prototype carries the class's methods (a way to give pretenurable
+ *                   objects a class's methods; tried for DelayedCall and dropped, see the design
+ *                   note of reactor/timer-heap.ts).
+ * - visit order:    1M held 4-field objects, each read and written once, in the order they were
+ *                   made and in the order of random deadlines (as a timer queue runs them): what
+ *                   one cache miss per fired call costs when the calls are spread over the heap.
+ * - floor:          what no timer queue can go below if it keeps one object per call and runs the
+ *                   calls in deadline order: per call one clock read and one 4-field handle kept
+ *                   in an array, then (on the next turn) each handle visited in deadline order,
+ *                   marked and its function called; the sorting itself is not counted. Against
+ *                   setTimeout firing the same delays, side by side; wall ns per call.
  * - clock reads:    the monotonic clock `callLater` reads on every call (Node's setTimeout reads
  *                   libuv's cached loop time instead), against the other clocks Node offers.
  *
  * Each figure is the median of `reps` runs (default 5), workloads interleaved; ns per object.
  */
 import { performance } from "node:perf_hooks";
+import * as vm from "node:vm";
 import { consume, gc, median } from "./harness";
 
 const N = 1_000_000;
@@ -105,11 +117,20 @@ const bySize: [string, number, Make][] = [
   ["8 fields (DelayedCall's shape)", 8, (i) => new F8(i)],
 ];
 const F4proto = F4.prototype;
+/** A 4-field literal compiled in a realm of its own, whose Object.prototype is given F4's members. */
+function realmLiteral(): Make {
+  const context = vm.createContext({});
+  const proto = vm.runInContext("Object.prototype", context) as object;
+  for (const key of Reflect.ownKeys(F4proto)) Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(F4proto, key)!);
+  return vm.runInContext("(function (fn) { return function (i) { return { a: fn, b: i, c: i, d: i }; }; })", context)(fn) as Make;
+}
 const byKind: [string, Make][] = [
   ["class, new", (i) => new F4(i)],
   ["object literal", (i) => ({ a: fn, b: i, c: i, d: i })],
   ["literal with __proto__", (i) => ({ __proto__: F4proto, a: fn, b: i, c: i, d: i })],
+  ["literal of a private realm", realmLiteral()],
 ];
+
 
 const held: object[] = new Array<object>(N).fill(owner);
 
@@ -133,6 +154,83 @@ function droppedCost(make: Make): number {
   return t;
 }
 
+/** The order of 1M random deadlines: a timer queue runs its calls in this order. */
+const deadlineOrder = ((): Int32Array => {
+  const keys = Float64Array.from({ length: N }, () => Math.random());
+  return Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => keys[a] - keys[b]);
+})();
+const inOrder = Int32Array.from({ length: N }, (_, i) => i);
+
+/** ns per object: make N 4-field objects, then read and write each once in `order`. */
+function visitCost(order: Int32Array): number {
+  gc();
+  for (let i = 0; i < N; i++) held[i] = new F4(i);
+  const t0 = performance.now();
+  let s = 0;
+  for (let i = 0; i < N; i++) {
+    const o = held[order[i]] as F4;
+    s += o.b;
+    o.c = -1;
+  }
+  const t = ((performance.now() - t0) * 1e6) / N;
+  for (let i = 0; i < N; i++) held[i] = owner;
+  consume(s);
+  return t;
+}
+
+/** The floor's handle: the fields a fired call must touch (function, state, the deadline's halves). */
+class Handle {
+  func: () => void;
+  state: number;
+  hi: number;
+  lo: number;
+  constructor(func: () => void, hi: number, lo: number) {
+    this.func = func;
+    this.state = 0;
+    this.hi = hi;
+    this.lo = lo;
+  }
+}
+const timeBits = new Float64Array(1);
+const timeWords = new Int32Array(timeBits.buffer);
+const delays = Float64Array.from({ length: N }, () => Math.random() * 0.05);
+const byDeadline = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => delays[a] - delays[b]);
+
+/** Wall ns per call of the floor (see the header). */
+function floorCost(): Promise<number> {
+  gc();
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const tick = (): void => undefined;
+    for (let i = 0; i < N; i++) {
+      timeBits[0] = performance.now() / 1000 + delays[i];
+      held[i] = new Handle(tick, timeWords[1], timeWords[0]);
+    }
+    setImmediate(() => {
+      for (let i = 0; i < N; i++) {
+        const h = held[byDeadline[i]] as Handle;
+        held[byDeadline[i]] = owner;
+        h.state = -3;
+        h.func();
+      }
+      resolve(((performance.now() - t0) * 1e6) / N);
+    });
+  });
+}
+
+/** Wall ns per call of setTimeout firing the same delays. */
+function setTimeoutCost(): Promise<number> {
+  gc();
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    let fired = 0;
+    const tick = (): void => {
+      if (++fired === N) resolve(((performance.now() - t0) * 1e6) / N);
+    };
+    for (let i = 0; i < N; i++) setTimeout(tick, delays[i] * 1000);
+  });
+}
+
 const clocks: [string, () => number][] = [
   ["performance.now()", () => performance.now()],
   ["Date.now()", () => Date.now()],
@@ -152,7 +250,7 @@ function clockCost(read: () => number): number {
   return t;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   console.log(`survivor experiment: N=${N}, reps=${REPS}, node ${process.version}`);
   const results = new Map<string, number[]>();
   const push = (k: string, v: number): void => {
@@ -167,6 +265,10 @@ function main(): void {
       push(`kind ${name}`, heldCost(make));
       push(`kind-dropped ${name}`, droppedCost(make));
     }
+    push("visit made", visitCost(inOrder));
+    push("visit deadline", visitCost(deadlineOrder));
+    push("floor", await floorCost());
+    push("floor setTimeout", await setTimeoutCost());
     for (const [name, read] of clocks) push(`clock ${name}`, clockCost(read));
   }
   const fig = (k: string): string => median(results.get(k)!).toFixed(1).padStart(7);
@@ -180,8 +282,19 @@ function main(): void {
   for (const [name] of byKind) {
     console.log(`  ${name.padEnd(32)} held ${fig(`kind ${name}`)}   dies young ${fig(`kind-dropped ${name}`)}`);
   }
+  console.log("\n1M held 4-field objects, each read and written once, ns per object:");
+  console.log(`  ${"in the order they were made".padEnd(38)} ${fig("visit made")}`);
+  console.log(`  ${"in the order of random deadlines".padEnd(38)} ${fig("visit deadline")}`);
+  const floor = median(results.get("floor")!);
+  const anchor = median(results.get("floor setTimeout")!);
+  console.log("\nthe floor: clock read + 4-field handle kept, then run in deadline order; wall ns per call:");
+  console.log(`  ${"floor".padEnd(38)} ${fig("floor")}`);
+  console.log(`  ${"setTimeout, the same delays".padEnd(38)} ${fig("floor setTimeout")}   (${(anchor / floor).toFixed(2)}x the floor)`);
   console.log("\nclock reads, ns per read:");
   for (const [name] of clocks) console.log(`  ${name.padEnd(32)} ${fig(`clock ${name}`)}`);
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -61,6 +61,25 @@
  *   generation (held 1M: ~33 ns each), but not class instances. A literal with `__proto__` gets
  *   the class's methods only through a run-time call (~46 ns per object): 290-390 ns, no gain. A
  *   plain literal carrying the methods as own properties (15 fields): ~400 ns, worse.
+ * - Pretenuring through a private realm: the literal compiled in a `node:vm` context whose
+ *   `Object.prototype` carries DelayedCall's methods (`instanceof` kept by `Symbol.hasInstance`).
+ *   Its objects held cost ~34 ns each, as plain literals. In a process that runs only the fired
+ *   workload: ~255-270 ns against ~300 in two processes of three, unchanged in the third;
+ *   scheduled+cancelled ~215 against ~270 ns. But V8 keeps one decision per allocation site and
+ *   process: a "don't tenure" is final, and optimized code no longer feeds the site. In the full
+ *   `npm run bench -- timers` (small sizes first) 1e6 fired was unchanged (331 against 320 ns)
+ *   and 1e5 scheduled+cancelled doubled (382 against 188 ns). Dropped: the gain depends on the
+ *   process's history.
+ * - Calls that are not touched when they fire (function and keys beside each bucket, `called`
+ *   read from a per-slot generation table): 350-400 ns in a minimal prototype; the extra
+ *   growing arrays per bucket cost more in scavenges than the cache misses they avoid.
+ *
+ * The floor, measured by bench/survivor-experiment.ts: no queue at all, only what every design
+ * with one handle per call pays (a clock read, a 4-field handle kept until it runs, the handles
+ * run in deadline order, so one cache miss each: ~55 ns of the total), is ~220-250 ns per call,
+ * 2.8-3.7x faster than setTimeout on the same delays in the same process (setTimeout itself
+ * varies 660-800 ns from process to process). 3x would leave a queue (bucketing, sorting, state,
+ * the reactor's pass) next to nothing, where this one takes ~100 ns.
  *
  * ## Structure
  *
