@@ -15,21 +15,23 @@
  *                   an allocation site for literals and may pretenure them, i.e. allocate them
  *                   straight in the old generation), by a literal with `__proto__` (V8 sets the
  *                   prototype at run time) and by a literal compiled in a private realm whose
- *                   Object.prototype carries the class's methods (a way to give pretenurable
- *                   objects a class's methods; tried for DelayedCall and dropped, see the design
- *                   note of reactor/timer-heap.ts).
- * - visit order:    1M held 4-field objects, each read and written once, in the order they were
- *                   made and in the order of random deadlines (as a timer queue runs them): what
- *                   one cache miss per fired call costs when the calls are spread over the heap.
- * - floor:          what no timer queue can go below if it keeps one object per call and runs the
- *                   calls in deadline order: per call one clock read and one 4-field handle kept
- *                   in an array, then (on the next turn) each handle visited in deadline order,
- *                   marked and its function called; the sorting itself is not counted. Against
- *                   setTimeout firing the same delays, side by side; wall ns per call.
+ *                   Object.prototype is given the class's prototype members (the way to give
+ *                   pretenurable objects a class's methods; tried for DelayedCall and dropped,
+ *                   see the design note of reactor/timer-heap.ts).
+ * - visit order:    1M held 4-field objects, lined up (untimed) in the order they were made or
+ *                   in a random one, then each read and written once: the cost of reaching
+ *                   objects spread over the heap, as a queue does when it runs its calls.
+ * - floor:          a floor for a timer queue that keeps one object per call and runs the calls
+ *                   in deadline order: per call one clock read and one handle (4 fields, or
+ *                   DelayedCall's 8) kept in an array; on the next turn the handles, sorted and
+ *                   lined up by their real deadlines (untimed: no sorting is counted), are each
+ *                   marked and their function called. Against setTimeout firing the same delays,
+ *                   side by side; wall ns per call.
  * - clock reads:    the monotonic clock `callLater` reads on every call (Node's setTimeout reads
  *                   libuv's cached loop time instead), against the other clocks Node offers.
  *
- * Each figure is the median of `reps` runs (default 5), workloads interleaved; ns per object.
+ * Each figure is the median of `reps` runs (default 5), workloads interleaved; ns per object or
+ * per call.
  */
 import { performance } from "node:perf_hooks";
 import * as vm from "node:vm";
@@ -131,7 +133,6 @@ const byKind: [string, Make][] = [
   ["literal of a private realm", realmLiteral()],
 ];
 
-
 const held: object[] = new Array<object>(N).fill(owner);
 
 /** ns per object: make N, keep each in `held` until all are made, then drop them. */
@@ -154,32 +155,38 @@ function droppedCost(make: Make): number {
   return t;
 }
 
-/** The order of 1M random deadlines: a timer queue runs its calls in this order. */
-const deadlineOrder = ((): Int32Array => {
+/** A visit order: the order objects were made, or a random one. */
+const madeOrder = Int32Array.from({ length: N }, (_, i) => i);
+const randomOrder = ((): Int32Array => {
   const keys = Float64Array.from({ length: N }, () => Math.random());
   return Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => keys[a] - keys[b]);
 })();
-const inOrder = Int32Array.from({ length: N }, (_, i) => i);
+const ordered: object[] = new Array<object>(N).fill(owner);
 
-/** ns per object: make N 4-field objects, then read and write each once in `order`. */
+/**
+ * ns per object: make N 4-field objects in `held`, line them up in `ordered` in `order` (not
+ * timed), then read and write each once going through `ordered`: the objects' cache misses only.
+ */
 function visitCost(order: Int32Array): number {
   gc();
   for (let i = 0; i < N; i++) held[i] = new F4(i);
+  for (let i = 0; i < N; i++) ordered[i] = held[order[i]];
+  for (let i = 0; i < N; i++) held[i] = owner;
   const t0 = performance.now();
   let s = 0;
   for (let i = 0; i < N; i++) {
-    const o = held[order[i]] as F4;
+    const o = ordered[i] as F4;
     s += o.b;
     o.c = -1;
   }
   const t = ((performance.now() - t0) * 1e6) / N;
-  for (let i = 0; i < N; i++) held[i] = owner;
+  for (let i = 0; i < N; i++) ordered[i] = owner;
   consume(s);
   return t;
 }
 
-/** The floor's handle: the fields a fired call must touch (function, state, the deadline's halves). */
-class Handle {
+/** The floor's handles: what a fired call must touch (function, state, the deadline's halves). */
+class Handle4 {
   func: () => void;
   state: number;
   hi: number;
@@ -191,29 +198,72 @@ class Handle {
     this.lo = lo;
   }
 }
+/** The same with DelayedCall's eight fields (88 B): arguments, sequence number, index, owner. */
+class Handle8 {
+  func: () => void;
+  args: readonly unknown[];
+  state: number;
+  seq: number;
+  hi: number;
+  lo: number;
+  index: number;
+  owner: object;
+  constructor(func: () => void, hi: number, lo: number) {
+    this.func = func;
+    this.args = noArgs;
+    this.state = 0;
+    this.seq = 0;
+    this.hi = hi;
+    this.lo = lo;
+    this.index = 0;
+    this.owner = owner;
+  }
+}
+interface Handle {
+  func: () => void;
+  state: number;
+}
+type MakeHandle = (func: () => void, hi: number, lo: number) => Handle;
+const floorHandles: [string, MakeHandle][] = [
+  ["4 fields (56 B)", (f, hi, lo) => new Handle4(f, hi, lo)],
+  ["8 fields (88 B, DelayedCall's shape)", (f, hi, lo) => new Handle8(f, hi, lo)],
+];
+
 const timeBits = new Float64Array(1);
 const timeWords = new Int32Array(timeBits.buffer);
 const delays = Float64Array.from({ length: N }, () => Math.random() * 0.05);
-const byDeadline = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => delays[a] - delays[b]);
+const deadlines = new Float64Array(N);
 
-/** Wall ns per call of the floor (see the header). */
-function floorCost(): Promise<number> {
+/**
+ * Wall ns per call of the floor (see the header). Scheduling takes longer than the largest delay,
+ * so every call is due by the next turn and the run need not wait or compare with the clock.
+ * Sorting by the real deadlines (clock read + delay) and lining the handles up in that order
+ * happen between the two timed parts.
+ */
+function floorCost(make: MakeHandle): Promise<number> {
   gc();
   const t0 = performance.now();
   return new Promise((resolve) => {
     const tick = (): void => undefined;
     for (let i = 0; i < N; i++) {
-      timeBits[0] = performance.now() / 1000 + delays[i];
-      held[i] = new Handle(tick, timeWords[1], timeWords[0]);
+      const deadline = performance.now() / 1000 + delays[i];
+      deadlines[i] = deadline;
+      timeBits[0] = deadline;
+      held[i] = make(tick, timeWords[1], timeWords[0]);
     }
+    const scheduled = performance.now() - t0;
     setImmediate(() => {
+      const order = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => deadlines[a] - deadlines[b]);
+      for (let i = 0; i < N; i++) ordered[i] = held[order[i]];
+      for (let i = 0; i < N; i++) held[i] = owner;
+      const t1 = performance.now();
       for (let i = 0; i < N; i++) {
-        const h = held[byDeadline[i]] as Handle;
-        held[byDeadline[i]] = owner;
+        const h = ordered[i] as Handle;
+        ordered[i] = owner;
         h.state = -3;
         h.func();
       }
-      resolve(((performance.now() - t0) * 1e6) / N);
+      resolve(((scheduled + performance.now() - t1) * 1e6) / N);
     });
   });
 }
@@ -265,9 +315,9 @@ async function main(): Promise<void> {
       push(`kind ${name}`, heldCost(make));
       push(`kind-dropped ${name}`, droppedCost(make));
     }
-    push("visit made", visitCost(inOrder));
-    push("visit deadline", visitCost(deadlineOrder));
-    push("floor", await floorCost());
+    push("visit made", visitCost(madeOrder));
+    push("visit random", visitCost(randomOrder));
+    for (const [name, make] of floorHandles) push(`floor ${name}`, await floorCost(make));
     push("floor setTimeout", await setTimeoutCost());
     for (const [name, read] of clocks) push(`clock ${name}`, clockCost(read));
   }
@@ -282,14 +332,18 @@ async function main(): Promise<void> {
   for (const [name] of byKind) {
     console.log(`  ${name.padEnd(32)} held ${fig(`kind ${name}`)}   dies young ${fig(`kind-dropped ${name}`)}`);
   }
-  console.log("\n1M held 4-field objects, each read and written once, ns per object:");
+  console.log("\n1M held 4-field objects, lined up in an order, each read and written once, ns per object:");
   console.log(`  ${"in the order they were made".padEnd(38)} ${fig("visit made")}`);
-  console.log(`  ${"in the order of random deadlines".padEnd(38)} ${fig("visit deadline")}`);
-  const floor = median(results.get("floor")!);
-  const anchor = median(results.get("floor setTimeout")!);
-  console.log("\nthe floor: clock read + 4-field handle kept, then run in deadline order; wall ns per call:");
-  console.log(`  ${"floor".padEnd(38)} ${fig("floor")}`);
-  console.log(`  ${"setTimeout, the same delays".padEnd(38)} ${fig("floor setTimeout")}   (${(anchor / floor).toFixed(2)}x the floor)`);
+  console.log(`  ${"in a random order".padEnd(38)} ${fig("visit random")}`);
+  console.log("\nthe floor: clock read + handle kept, run in deadline order (sorting not counted); wall ns per call:");
+  const anchor = results.get("floor setTimeout")!;
+  for (const [name] of floorHandles) {
+    const floor = results.get(`floor ${name}`)!;
+    const ratios = floor.map((f, i) => anchor[i] / f);
+    const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x`;
+    console.log(`  ${name.padEnd(38)} ${fig(`floor ${name}`)}   setTimeout is ${range} slower, per repetition`);
+  }
+  console.log(`  ${"setTimeout, the same delays".padEnd(38)} ${fig("floor setTimeout")}`);
   console.log("\nclock reads, ns per read:");
   for (const [name] of clocks) console.log(`  ${name.padEnd(32)} ${fig(`clock ${name}`)}`);
 }

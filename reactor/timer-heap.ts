@@ -65,21 +65,29 @@
  *   `Object.prototype` carries DelayedCall's methods (`instanceof` kept by `Symbol.hasInstance`).
  *   Its objects held cost ~34 ns each, as plain literals. In a process that runs only the fired
  *   workload: ~255-270 ns against ~300 in two processes of three, unchanged in the third;
- *   scheduled+cancelled ~215 against ~270 ns. But V8 keeps one decision per allocation site and
- *   process: a "don't tenure" is final, and optimized code no longer feeds the site. In the full
- *   `npm run bench -- timers` (small sizes first) 1e6 fired was unchanged (331 against 320 ns)
- *   and 1e5 scheduled+cancelled doubled (382 against 188 ns). Dropped: the gain depends on the
- *   process's history.
+ *   scheduled+cancelled ~215 against ~270 ns. But V8 decides per allocation site and process, and
+ *   only switches to old-generation allocation after a scavenge with the young generation at its
+ *   largest; once the site's code is optimized it stopped reporting survivals in our traces, so a
+ *   process could stay with young allocation for good. In one full `npm run bench -- timers` run
+ *   each way (small sizes first) 1e6 fired was unchanged (331 against 320 ns) and 1e5
+ *   scheduled+cancelled doubled (382 against 188 ns). Dropped: the gain depends on the process's
+ *   history.
  * - Calls that are not touched when they fire (function and keys beside each bucket, `called`
  *   read from a per-slot generation table): 350-400 ns in a minimal prototype; the extra
  *   growing arrays per bucket cost more in scavenges than the cache misses they avoid.
+ * - Buckets made of preallocated fixed-size chunks instead of growing arrays: in a minimal model
+ *   ~5% (233 against 245 ns). Keeping every chunk for reuse looked like ~25%, but that came from
+ *   the retained memory moving V8's old-generation limit, not from the buckets.
  *
- * The floor, measured by bench/survivor-experiment.ts: no queue at all, only what every design
- * with one handle per call pays (a clock read, a 4-field handle kept until it runs, the handles
- * run in deadline order, so one cache miss each: ~55 ns of the total), is ~220-250 ns per call,
- * 2.8-3.7x faster than setTimeout on the same delays in the same process (setTimeout itself
- * varies 660-800 ns from process to process). 3x would leave a queue (bucketing, sorting, state,
- * the reactor's pass) next to nothing, where this one takes ~100 ns.
+ * A floor, measured by bench/survivor-experiment.ts: no queue at all, only what every design
+ * with one handle per call pays (a clock read; the handle kept until it runs; the handles, sorted
+ * and lined up untimed, then each marked and its function called, in deadline order). With a
+ * 4-field handle (56 B) it is ~160-190 ns per call, 3.3-3.9x faster than setTimeout on the same
+ * delays in the same process; with DelayedCall's 8 fields (88 B) ~240 ns, 2.6-2.7x (medians;
+ * single repetitions 2.4-3.5x). So 3x needs a handle of about 4 fields, and then leaves the queue
+ * (bucketing, sorting, state, the reactor's pass) some 20-60 ns; this design runs ~80-100 ns
+ * above the floor of its own 8-field calls (~320-340 against ~240 ns). (The "floor" line of the
+ * table above is another measure: no clock read, calls run in the order they were made.)
  *
  * ## Structure
  *
