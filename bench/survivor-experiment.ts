@@ -155,12 +155,14 @@ function droppedCost(make: Make): number {
   return t;
 }
 
+/** The indices 0..N-1, ordered by `keys` (ascending) when given. */
+function indexOrder(keys?: Float64Array): Int32Array {
+  const order = Int32Array.from({ length: N }, (_, i) => i);
+  return keys === undefined ? order : order.sort((a, b) => keys[a] - keys[b]);
+}
 /** A visit order: the order objects were made, or a random one. */
-const madeOrder = Int32Array.from({ length: N }, (_, i) => i);
-const randomOrder = ((): Int32Array => {
-  const keys = Float64Array.from({ length: N }, () => Math.random());
-  return Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => keys[a] - keys[b]);
-})();
+const madeOrder = indexOrder();
+const randomOrder = indexOrder(Float64Array.from({ length: N }, () => Math.random()));
 const ordered: object[] = new Array<object>(N).fill(owner);
 
 /**
@@ -185,52 +187,16 @@ function visitCost(order: Int32Array): number {
   return t;
 }
 
-/** The floor's handles: what a fired call must touch (function, state, the deadline's halves). */
-class Handle4 {
-  func: () => void;
-  state: number;
-  hi: number;
-  lo: number;
-  constructor(func: () => void, hi: number, lo: number) {
-    this.func = func;
-    this.state = 0;
-    this.hi = hi;
-    this.lo = lo;
-  }
-}
-/** The same with DelayedCall's eight fields (88 B): arguments, sequence number, index, owner. */
-class Handle8 {
-  func: () => void;
-  args: readonly unknown[];
-  state: number;
-  seq: number;
-  hi: number;
-  lo: number;
-  index: number;
-  owner: object;
-  constructor(func: () => void, hi: number, lo: number) {
-    this.func = func;
-    this.args = noArgs;
-    this.state = 0;
-    this.seq = 0;
-    this.hi = hi;
-    this.lo = lo;
-    this.index = 0;
-    this.owner = owner;
-  }
-}
-interface Handle {
-  func: () => void;
-  state: number;
-}
-type MakeHandle = (func: () => void, hi: number, lo: number) => Handle;
-const floorHandles: [string, MakeHandle][] = [
-  ["4 fields (56 B)", (f, hi, lo) => new Handle4(f, hi, lo)],
-  ["8 fields (88 B, DelayedCall's shape)", (f, hi, lo) => new Handle8(f, hi, lo)],
+/**
+ * The floor's handles: F4 and F8 above. Their first field is the function a fired call runs and
+ * their third a small integer it marks; the rest stand for the deadline and what else a call keeps.
+ */
+type Handle = F4 | F8;
+const floorHandles: [string, Make][] = [
+  ["4 fields (56 B)", (i) => new F4(i)],
+  ["8 fields (88 B, DelayedCall's shape)", (i) => new F8(i)],
 ];
 
-const timeBits = new Float64Array(1);
-const timeWords = new Int32Array(timeBits.buffer);
 const delays = Float64Array.from({ length: N }, () => Math.random() * 0.05);
 const deadlines = new Float64Array(N);
 
@@ -240,28 +206,25 @@ const deadlines = new Float64Array(N);
  * Sorting by the real deadlines (clock read + delay) and lining the handles up in that order
  * happen between the two timed parts.
  */
-function floorCost(make: MakeHandle): Promise<number> {
+function floorCost(make: Make): Promise<number> {
   gc();
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const tick = (): void => undefined;
     for (let i = 0; i < N; i++) {
-      const deadline = performance.now() / 1000 + delays[i];
-      deadlines[i] = deadline;
-      timeBits[0] = deadline;
-      held[i] = make(tick, timeWords[1], timeWords[0]);
+      deadlines[i] = performance.now() / 1000 + delays[i];
+      held[i] = make(i);
     }
     const scheduled = performance.now() - t0;
     setImmediate(() => {
-      const order = Int32Array.from({ length: N }, (_, i) => i).sort((a, b) => deadlines[a] - deadlines[b]);
+      const order = indexOrder(deadlines);
       for (let i = 0; i < N; i++) ordered[i] = held[order[i]];
       for (let i = 0; i < N; i++) held[i] = owner;
       const t1 = performance.now();
       for (let i = 0; i < N; i++) {
         const h = ordered[i] as Handle;
         ordered[i] = owner;
-        h.state = -3;
-        h.func();
+        h.c = -3;
+        h.a();
       }
       resolve(((scheduled + performance.now() - t1) * 1e6) / N);
     });

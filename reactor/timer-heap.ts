@@ -82,9 +82,9 @@
  * A floor, measured by bench/survivor-experiment.ts: no queue at all, only what every design
  * with one handle per call pays (a clock read; the handle kept until it runs; the handles, sorted
  * and lined up untimed, then each marked and its function called, in deadline order). With a
- * 4-field handle (56 B) it is ~160-190 ns per call, 3.3-3.9x faster than setTimeout on the same
- * delays in the same process; with DelayedCall's 8 fields (88 B) ~240 ns, 2.6-2.7x (medians;
- * single repetitions 2.4-3.5x). So 3x needs a handle of about 4 fields, and then leaves the queue
+ * 4-field handle (56 B) it is ~160-190 ns per call, 3.3-4.1x faster than setTimeout on the same
+ * delays in the same process; with DelayedCall's 8 fields (88 B) ~240 ns, 2.6-2.7x (medians of
+ * three runs; single repetitions 2.2-4.0x). So 3x needs a handle of about 4 fields, and then leaves the queue
  * (bucketing, sorting, state, the reactor's pass) some 20-60 ns; this design runs ~80-100 ns
  * above the floor of its own 8-field calls (~320-340 against ~240 ns). (The "floor" line of the
  * table above is another measure: no clock read, calls run in the order they were made.)
