@@ -74,28 +74,9 @@ def _summary(wall, cpu, ops):
     return {"wall": statistics.median(wall), "cpu": statistics.median(cpu), "ops": ops}
 
 
-def measure(run, ops, rounds=5, warmup=True, min_ops=0, label=""):
-    """Times a synchronous workload doing `ops` operations per call: median ns per op."""
-    reps = repetitions(ops, min_ops)
-    wall, cpu = [], []
-    for r in range(-1 if warmup else 0, rounds):
-        gc.collect()
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            run()
-        t1 = time.perf_counter()
-        c1 = time.process_time()
-        if r >= 0:
-            wall.append((t1 - t0) * 1e9 / (ops * reps))
-            cpu.append((c1 - c0) * 1e9 / (ops * reps))
-            progress("%s round %d/%d" % (label, r + 1, rounds))
-    return _summary(wall, cpu, ops * reps)
-
-
-@defer.inlineCallbacks
-def measure_async(run, ops, rounds=5, warmup=True, min_ops=0, label=""):
-    """As measure(), for a workload returning a Deferred (waited on) on a running reactor."""
+def _timed_rounds(run, ops, rounds, warmup, min_ops, label):
+    """The rounds of measure() and measure_async(): a generator yielding what each run() returns
+    (measure_async waits on those Deferreds) and returning the medians."""
     reps = repetitions(ops, min_ops)
     wall, cpu = [], []
     for r in range(-1 if warmup else 0, rounds):
@@ -111,6 +92,21 @@ def measure_async(run, ops, rounds=5, warmup=True, min_ops=0, label=""):
             cpu.append((c1 - c0) * 1e9 / (ops * reps))
             progress("%s round %d/%d" % (label, r + 1, rounds))
     return _summary(wall, cpu, ops * reps)
+
+
+def measure(run, ops, rounds=5, warmup=True, min_ops=0, label=""):
+    """Times a synchronous workload doing `ops` operations per call: median ns per op."""
+    steps = _timed_rounds(run, ops, rounds, warmup, min_ops, label)
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        return done.value
+
+
+def measure_async(run, ops, rounds=5, warmup=True, min_ops=0, label=""):
+    """As measure(), for a workload returning a Deferred (waited on) on a running reactor."""
+    return defer.inlineCallbacks(_timed_rounds)(run, ops, rounds, warmup, min_ops, label)
 
 
 def run_reactor(main):
