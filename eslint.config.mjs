@@ -1,6 +1,27 @@
 // Flat config: typescript-eslint's recommended rules over every TypeScript source.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { createRequire } from "node:module";
+
+const LAYERS = createRequire(import.meta.url)("./layers.cjs");
+
+/** For each layer: its own folder's files may not import the layers above it, nor the package root. */
+const layerRules = LAYERS.map((layer, rank) => ({
+  files: [`${layer}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            group: [...LAYERS.slice(rank + 1).flatMap((above) => [`../${above}`, `../${above}/*`]), "../index", "twisted-ts", "twisted-ts/*"],
+            message: `${layer}/ sits below this layer (layers.cjs lists them bottom first); move the shared code down instead.`,
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   {
@@ -24,6 +45,7 @@ export default tseslint.config(
       "@typescript-eslint/no-this-alias": "off",
     },
   },
+  ...layerRules,
   {
     // CommonJS helper scripts (the mocha reporter, launchers).
     files: ["**/*.cjs"],

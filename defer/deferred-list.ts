@@ -5,7 +5,7 @@
 import { err } from "../log/functions";
 import { Deferred } from "./deferred";
 import { FailureGroup, FirstError } from "./errors";
-import { Failure } from "./failure";
+import { Failure } from "../core/failure";
 
 /** Options of {@link DeferredList}, Twisted's keyword arguments of the same names. */
 export interface DeferredListOptions {

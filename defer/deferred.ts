@@ -4,11 +4,10 @@
  * @module
  */
 import { err } from "../log";
-import type { IReactorTime } from "../reactor/interfaces";
-import { checkCallable, describeValue } from "../reactor/validate";
-import { AlreadyCalledError, CancelledError, NotACoroutineError, TimeoutError } from "./errors";
-import { Failure } from "./failure";
-import { driveGenerator, isGenerator } from "./inline-callbacks";
+import type { IReactorTime } from "../core/interfaces";
+import { checkCallable, describeValue } from "../core/validate";
+import { AlreadyCalledError, CancelledError, TimeoutError } from "./errors";
+import { Failure } from "../core/failure";
 
 /** A value, or a Deferred or thenable that will produce it. What a callback may return. */
 export type Awaitable<T> = T | Deferred<T> | PromiseLike<T>;
@@ -476,16 +475,13 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /**
    * Adapts a coroutine to a Deferred: a Deferred is returned as it is; a Promise or thenable as
-   * `fromPromise`; a generator is driven as `inlineCallbacks` drives one.
+   * `fromPromise`; a generator is driven as `inlineCallbacks` drives one. The same function as
+   * `ensureDeferred` (installed by defer/functions.ts, which owns the generator driver; this file
+   * sits below it).
    * @throws NotACoroutineError for anything else.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  static fromCoroutine<T>(c: PromiseLike<T> | Generator<unknown, T, any>): Deferred<T> {
-    if (c instanceof Deferred) return c as Deferred<T>;
-    if (isThenable(c)) return Deferred.fromPromise(c as PromiseLike<T>);
-    if (isGenerator(c)) return driveGenerator(c as Generator<unknown, T, unknown>);
-    throw new NotACoroutineError(`${describeValue(c)} is not a coroutine, a Promise or a Deferred`);
-  }
+  declare static fromCoroutine: <T>(c: PromiseLike<T> | Generator<unknown, T, any>) => Deferred<T>;
 
   /** `<Deferred at #?: current result: …>`-style description, as Twisted's repr. */
   toString(): string {

@@ -4,9 +4,9 @@
  * @module
  */
 import { NotACoroutineError } from "./errors";
-import { checkCallable, describeValue } from "../reactor/validate";
+import { checkCallable, describeValue } from "../core/validate";
 import { Deferred, _getDebugging, _isThenable, _setDebugging } from "./deferred";
-import { Failure } from "./failure";
+import { Failure } from "../core/failure";
 import { driveGenerator, isGenerator } from "./inline-callbacks";
 
 /**
@@ -87,6 +87,8 @@ export function ensureDeferred<T>(
   if (isGenerator(x)) return driveGenerator(x as Generator<unknown, T, unknown>);
   throw new NotACoroutineError(`${describeValue(x)} is not a coroutine, a Promise or a Deferred`);
 }
+
+Deferred.fromCoroutine = ensureDeferred;
 
 /**
  * Turns debugging of new Deferreds on or off. While on, each Deferred records the stack where it

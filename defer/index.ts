@@ -2,9 +2,10 @@
  * `twisted-ts/defer`: Failure, Deferred and the helpers built on them.
  * @module
  */
-import { fastExports } from "../internal/fast-exports";
-export { Failure } from "./failure";
-export type { ErrorType } from "./failure";
+import { fastExports } from "../core/fast-exports";
+export { Failure } from "../core/failure";
+export { NamedError } from "../core/named-error";
+export type { ErrorType } from "../core/failure";
 export { Deferred } from "./deferred";
 export type { Awaitable } from "./deferred";
 export {

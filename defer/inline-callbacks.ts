@@ -2,9 +2,9 @@
  * `inlineCallbacks`: write Deferred-using code as a generator that `yield`s Deferreds.
  * @module
  */
-import { describeValue } from "../reactor/validate";
+import { describeValue } from "../core/validate";
 import { Deferred, _adopt, _isThenable } from "./deferred";
-import { Failure } from "./failure";
+import { Failure } from "../core/failure";
 
 /** True for generator objects (anything with next, throw and return methods and Symbol.iterator). */
 export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {

@@ -2,9 +2,9 @@
  * Event-driven mutual exclusion: `DeferredLock` and `DeferredSemaphore`.
  * @module
  */
-import { checkCallable } from "../reactor/validate";
+import { checkCallable } from "../core/validate";
 import { Deferred } from "./deferred";
-import { Failure } from "./failure";
+import { Failure } from "../core/failure";
 import { maybeDeferred } from "./functions";
 
 /**

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { Failure } from "../defer/failure";
+import { Failure } from "../core/failure";
 
 /** How serious an event is, least to most. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "critical";

@@ -4,7 +4,7 @@
  * {@link defaultObserver}, which prints warnings and errors to stderr.
  * @module
  */
-import { fastExports } from "../internal/fast-exports";
+import { fastExports } from "../core/fast-exports";
 
 import { defaultObserver } from "./default-observer";
 import { addObserver } from "./publisher";

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { Failure } from "../defer/failure";
+import { Failure } from "../core/failure";
 import { makeEvent, toFailure, type LogLevel } from "./event";
 import { formatValue } from "./format";
 import { publish } from "./publisher";

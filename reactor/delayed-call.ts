@@ -34,8 +34,8 @@
  */
 import { inspect } from "node:util";
 import { AlreadyCalled, AlreadyCancelled } from "./errors";
-import type { IDelayedCall } from "./interfaces";
-import { checkDelay, checkFinite, describeValue } from "./validate";
+import type { IDelayedCall } from "../core/interfaces";
+import { checkDelay, checkFinite, describeValue } from "../core/validate";
 
 /**
  * The type of a scheduled function taking the arguments `A`. Declared through a method

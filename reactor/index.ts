@@ -2,13 +2,13 @@
  * `twisted-ts/reactor`: the event loop, its delayed calls and its errors.
  * @module
  */
-import { fastExports } from "../internal/fast-exports";
+import { fastExports } from "../core/fast-exports";
 import { Reactor } from "./reactor";
 
 export { Reactor } from "./reactor";
 export type { ReactorOptions, ExitSignal } from "./reactor";
 export { DelayedCall } from "./delayed-call";
-export type { IDelayedCall, IReactorTime, IReactorCore, TriggerId } from "./interfaces";
+export type { IDelayedCall, IReactorTime, IReactorCore, TriggerId } from "../core/interfaces";
 export type { Phase } from "./system-event";
 export { AlreadyCalled, AlreadyCancelled, ReactorNotRunning, ReactorAlreadyRunning, ReactorNotRestartable } from "./errors";
 

@@ -5,10 +5,10 @@
 import { err } from "../log";
 import { DelayedCall, EMPTY_ARGS } from "./delayed-call";
 import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning } from "./errors";
-import type { IReactorCore, IReactorTime, TriggerId } from "./interfaces";
+import type { IReactorCore, IReactorTime, TriggerId } from "../core/interfaces";
 import { SystemEvent, Trigger, checkPhase, type Phase } from "./system-event";
 import { TimerQueue } from "./timer-heap";
-import { checkCallable, checkDelay, checkTime } from "./validate";
+import { checkCallable, checkDelay, checkTime } from "../core/validate";
 
 type Fn = (...args: unknown[]) => unknown;
 

@@ -5,9 +5,9 @@
  */
 import { Deferred, _isThenable } from "../defer/deferred";
 import { DeferredList } from "../defer/deferred-list";
-import { Failure } from "../defer/failure";
+import { Failure } from "../core/failure";
 import { err, Logger } from "../log";
-import type { TriggerId } from "./interfaces";
+import type { TriggerId } from "../core/interfaces";
 
 /** The phases of a system event, in firing order. */
 export type Phase = "before" | "during" | "after";

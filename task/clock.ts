@@ -3,9 +3,9 @@
  * @module
  */
 import type { DelayedCall } from "../reactor/delayed-call";
-import type { IReactorTime } from "../reactor/interfaces";
+import type { IReactorTime } from "../core/interfaces";
 import { TimerQueue } from "../reactor/timer-heap";
-import { checkCallable, checkDelay } from "../reactor/validate";
+import { checkCallable, checkDelay } from "../core/validate";
 
 /**
  * A clock that only moves when told to, for testing time-dependent code deterministically.

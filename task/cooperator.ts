@@ -4,11 +4,11 @@
  * @module
  */
 import { Deferred } from "../defer/deferred";
-import { Failure } from "../defer/failure";
+import { Failure } from "../core/failure";
 import { err } from "../log";
 import { reactor } from "../reactor";
-import type { IDelayedCall } from "../reactor/interfaces";
-import { describeValue } from "../reactor/validate";
+import type { IDelayedCall } from "../core/interfaces";
+import { describeValue } from "../core/validate";
 import {
   NotPaused,
   SchedulerError,

@@ -4,8 +4,8 @@
  */
 import { Deferred, _cancelledTo } from "../defer/deferred";
 import { TimeoutError } from "../defer/errors";
-import type { IReactorTime } from "../reactor/interfaces";
-import { checkCallable } from "../reactor/validate";
+import type { IReactorTime } from "../core/interfaces";
+import { checkCallable } from "../core/validate";
 
 /**
  * The error of a Deferred timed out by {@link timeoutDeferred}. `timeout` is the timeout that

@@ -2,7 +2,7 @@
  * `twisted-ts/task`: scheduling utilities on the reactor and the Deferred.
  * @module
  */
-import { fastExports } from "../internal/fast-exports";
+import { fastExports } from "../core/fast-exports";
 export { Clock } from "./clock";
 export { LoopingCall } from "./looping-call";
 export { deferLater, timeoutDeferred, TimedOutError } from "./defer-later";

@@ -3,11 +3,11 @@
  * @module
  */
 import { Deferred } from "../defer/deferred";
-import type { Failure } from "../defer/failure";
+import type { Failure } from "../core/failure";
 import { maybeDeferred } from "../defer/functions";
 import { reactor } from "../reactor";
-import type { IDelayedCall, IReactorTime } from "../reactor/interfaces";
-import { checkCallable, checkDelay } from "../reactor/validate";
+import type { IDelayedCall, IReactorTime } from "../core/interfaces";
+import { checkCallable, checkDelay } from "../core/validate";
 
 /**
  * Calls `f(...args)` every `interval` seconds, as Twisted's `LoopingCall`.

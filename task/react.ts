@@ -2,22 +2,22 @@
  * `react(main)`: the entry point of a program run by the reactor.
  * @module
  */
+import { NamedError } from "../core/named-error";
 import { maybeDeferred } from "../defer/functions";
-import { Failure } from "../defer/failure";
+import { Failure } from "../core/failure";
 import { err } from "../log";
 import { reactor as globalReactor } from "../reactor";
-import type { IReactorCore } from "../reactor/interfaces";
+import type { IReactorCore } from "../core/interfaces";
 
 /**
  * Thrown (or failed with) to end a `react` program with exit code `code`, without the failure
  * being logged: Python's `SystemExit` for `react`.
  */
-export class SystemExit extends Error {
+export class SystemExit extends NamedError {
   /** The exit code the program ends with. */
   readonly code: number;
   constructor(code: number) {
     super(`exit code ${code}`);
-    this.name = "SystemExit";
     this.code = code;
   }
 }

@@ -5,13 +5,13 @@
  */
 import { Deferred, _adopt, _isThenable, _markObserved } from "../defer/deferred";
 import { CancelledError } from "../defer/errors";
-import { Failure, type ErrorType } from "../defer/failure";
+import { Failure, type ErrorType } from "../core/failure";
 import { maybeDeferred } from "../defer/functions";
 import { driveGenerator, isGenerator } from "../defer/inline-callbacks";
 import { Logger, err } from "../log";
 import { reactor } from "../reactor";
-import type { IDelayedCall, IReactorTime } from "../reactor/interfaces";
-import { checkDelay, describeValue } from "../reactor/validate";
+import type { IDelayedCall, IReactorTime } from "../core/interfaces";
+import { checkDelay, describeValue } from "../core/validate";
 
 /**
  * What a task runs: a function, called when the task is due with an `AbortSignal` that is

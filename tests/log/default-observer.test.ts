@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { Failure } from "../../defer/failure";
+import { Failure } from "../../core/failure";
 import {
   addObserver,
   defaultObserver,

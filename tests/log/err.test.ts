@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Failure } from "../../defer/failure";
+import { Failure } from "../../core/failure";
 import { err, type LogEvent } from "../../log";
 import { collectLogEvents, loggingOnPurpose } from "../helpers/log";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Failure } from "../../defer/failure";
+import { Failure } from "../../core/failure";
 import { addObserver, err, isObserving, Logger, msg, removeObserver, type LogEvent, type Observer } from "../../log";
 import { loggingOnPurpose } from "../helpers/log";
 

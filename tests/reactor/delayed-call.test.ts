@@ -12,9 +12,9 @@ import {
   ReactorNotRestartable,
   ReactorNotRunning,
 } from "../../reactor/errors";
-import type { IDelayedCall } from "../../reactor/interfaces";
+import type { IDelayedCall } from "../../core/interfaces";
 import { TimerQueue } from "../../reactor/timer-heap";
-import { checkCallable, checkDelay, checkFinite, checkTime, describeValue } from "../../reactor/validate";
+import { checkCallable, checkDelay, checkFinite, checkTime, describeValue } from "../../core/validate";
 
 class FakeClock {
   now = 0;
