@@ -2,10 +2,12 @@
  * twisted-ts: a Twisted-style event-loop runtime for TypeScript.
  *
  * The package root re-exports every module; each is also importable on its own
- * (`twisted-ts/defer`, `twisted-ts/reactor`, `twisted-ts/task`, `twisted-ts/log`).
+ * (`twisted-ts/defer`, `twisted-ts/reactor`, `twisted-ts/task`, `twisted-ts/log`,
+ * `twisted-ts/net`, `twisted-ts/protocols`, `twisted-ts/testing`).
  * @module
  */
 export * from "./defer";
 export * from "./log";
 export * from "./reactor";
 export * from "./task";
+export * from "./net";

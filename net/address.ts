@@ -1,0 +1,67 @@
+/**
+ * Addresses of connection endpoints, as `twisted.internet.address`.
+ * @module
+ */
+
+/** An IPv4 endpoint: `type` is the transport ("TCP" or "UDP"), `host` a dotted quad. */
+export class IPv4Address {
+  /**
+   * @param type - "TCP" or "UDP".
+   * @param host - the address, e.g. `"127.0.0.1"`.
+   * @param port - the port number (0-65535).
+   */
+  constructor(
+    readonly type: "TCP" | "UDP",
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  /** True when `other` is an address of the same class with equal fields. */
+  equals(other: unknown): boolean {
+    return (
+      other instanceof IPv4Address &&
+      other.constructor === this.constructor &&
+      other.type === this.type &&
+      other.host === this.host &&
+      other.port === this.port
+    );
+  }
+
+  /** `IPv4Address(TCP, '127.0.0.1', 8080)`, as Twisted's repr. */
+  toString(): string {
+    return `${this.constructor.name}(${this.type}, '${this.host}', ${this.port})`;
+  }
+}
+
+/** An IPv6 endpoint: the same shape as {@link IPv4Address}, `host` like `"::1"`. */
+export class IPv6Address extends IPv4Address {}
+
+/** A UNIX socket's address: its path, or `null` for an unnamed socket. */
+export class UNIXAddress {
+  /** @param name - the socket's path, or null when it has none. */
+  constructor(readonly name: string | null) {}
+
+  /** True when `other` is a UNIXAddress of the same path. */
+  equals(other: unknown): boolean {
+    return other instanceof UNIXAddress && other.name === this.name;
+  }
+
+  /** `UNIXAddress('/tmp/sock')`, as Twisted's repr. */
+  toString(): string {
+    return `UNIXAddress(${this.name === null ? "None" : `'${this.name}'`})`;
+  }
+}
+
+/** Any address a transport reports. */
+export type Address = IPv4Address | IPv6Address | UNIXAddress;
+
+/**
+ * The address object for a Node socket address: IPv6 when `family` says so (or the host has a
+ * colon), else IPv4. IPv4-mapped IPv6 hosts (`::ffff:127.0.0.1`) are reported as IPv4, as
+ * Twisted's dual-stack ports do.
+ */
+export function ipAddress(type: "TCP" | "UDP", host: string, port: number, family?: string | number): IPv4Address | IPv6Address {
+  if (host.startsWith("::ffff:") && host.includes(".")) return new IPv4Address(type, host.slice(7), port);
+  const v6 = family === "IPv6" || family === 6 || (family === undefined && host.includes(":"));
+  return v6 ? new IPv6Address(type, host, port) : new IPv4Address(type, host, port);
+}

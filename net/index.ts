@@ -1,0 +1,48 @@
+/**
+ * `twisted-ts/net`: Twisted's I/O model on Node's I/O: protocols, factories, transports,
+ * addresses, errors and the interfaces they share.
+ * @module
+ */
+import { fastExports } from "../core/fast-exports";
+
+export { IPv4Address, IPv6Address, UNIXAddress } from "./address";
+export type { Address } from "./address";
+export {
+  ConnectionClosed,
+  ConnectionDone,
+  ConnectionLost,
+  ConnectionAborted,
+  ConnectError,
+  ConnectionRefusedError,
+  DNSLookupError,
+  NoRouteError,
+  ConnectingCancelledError,
+  ConnectTimeoutError,
+  CannotListenError,
+  NotConnectingError,
+  AlreadyListened,
+  ProcessDone,
+  ProcessTerminated,
+  ProcessExitedAlready,
+} from "./errors";
+export type {
+  Data,
+  ITransport,
+  ITCPTransport,
+  ITLSTransport,
+  TLSOptions,
+  IProducer,
+  IPushProducer,
+  IPullProducer,
+  IConsumer,
+  IListeningPort,
+  IConnector,
+  IHalfCloseableProtocol,
+  IProtocol,
+  IProtocolFactory,
+} from "./interfaces";
+export { BaseProtocol, Protocol } from "./protocol";
+export type { ProtocolClass } from "./protocol";
+export { Factory, ServerFactory, ClientFactory, ReconnectingClientFactory, ValueError } from "./factory";
+
+fastExports(module.exports);

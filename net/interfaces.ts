@@ -1,0 +1,116 @@
+/**
+ * The interfaces of Twisted's I/O model (`twisted.internet.interfaces`), as TypeScript types.
+ * @module
+ */
+import type { SecureContextOptions, TLSSocketOptions } from "node:tls";
+import type { Address } from "./address";
+import type { Failure } from "../core/failure";
+import type { Deferred } from "../defer/deferred";
+
+/** What can be written: a `string` is encoded as UTF-8. */
+export type Data = Buffer | Uint8Array | string;
+
+/** A connection's outgoing side and its addresses. */
+export interface ITransport {
+  /** Sends `data` (buffered; never blocks). Ignored once the connection is closing or closed. */
+  write(data: Data): void;
+  /** Sends each item in turn, as one `write` of their concatenation. */
+  writeSequence(data: Iterable<Data>): void;
+  /** Flushes what is buffered, then closes (the protocol gets `connectionLost(ConnectionDone)`). */
+  loseConnection(): void;
+  /** The other side's address. */
+  getPeer(): Address;
+  /** This side's address. */
+  getHost(): Address;
+}
+
+/** A TCP connection's transport. */
+export interface ITCPTransport extends ITransport {
+  /** Closes now with a reset, dropping the buffer: the protocol gets `ConnectionAborted`. */
+  abortConnection(): void;
+  /** Half-closes: sends FIN, keeps reading. */
+  loseWriteConnection(): void;
+  getTcpNoDelay(): boolean;
+  setTcpNoDelay(enabled: boolean): void;
+  getTcpKeepAlive(): boolean;
+  setTcpKeepAlive(enabled: boolean): void;
+}
+
+/** Options of TLS ports and connections: Node's, plus `hostname` for clients. */
+export type TLSOptions = SecureContextOptions &
+  TLSSocketOptions & {
+    /** Client: the name verified against the server's certificate (default: the host connected to). */
+    hostname?: string;
+  };
+
+/** A transport that can be upgraded to TLS in place (STARTTLS). */
+export interface ITLSTransport extends ITCPTransport {
+  startTLS(options: TLSOptions, isServer?: boolean): void;
+}
+
+/** A source of data a consumer can stop. */
+export interface IProducer {
+  stopProducing(): void;
+}
+
+/** A producer that writes on its own until paused ("streaming"). */
+export interface IPushProducer extends IProducer {
+  pauseProducing(): void;
+  resumeProducing(): void;
+}
+
+/** A producer that writes once each time it is asked ("non-streaming"). */
+export interface IPullProducer extends IProducer {
+  resumeProducing(): void;
+}
+
+/** A sink of data that drives a registered producer (flow control). */
+export interface IConsumer {
+  /** Registers `producer`; `streaming` says push (true) or pull (false). A second one throws. */
+  registerProducer(producer: IProducer, streaming: boolean): void;
+  unregisterProducer(): void;
+  write(data: Data): void;
+}
+
+/** A listening port. */
+export interface IListeningPort {
+  getHost(): Address;
+  /** Stops accepting connections (open ones stay open); fires once the port is closed. */
+  stopListening(): Deferred<void>;
+  /** Listens again on the same address after `stopListening()`. */
+  startListening(): void;
+}
+
+/** A client connection attempt, which can be repeated. */
+export interface IConnector {
+  connect(): void;
+  disconnect(): void;
+  stopConnecting(): void;
+  getDestination(): Address;
+  readonly state: "disconnected" | "connecting" | "connected";
+}
+
+/** A protocol told separately when each direction of the connection closes. */
+export interface IHalfCloseableProtocol {
+  readConnectionLost(): void;
+  writeConnectionLost(): void;
+}
+
+/** What a stream transport drives: the shape of `Protocol`. */
+export interface IProtocol {
+  /** Sets `transport` and `connected`, then calls `connectionMade()`. */
+  makeConnection(transport: ITransport): void;
+  connectionMade(): void;
+  dataReceived(data: Buffer): void;
+  connectionLost(reason: Failure): void;
+  connected: boolean;
+  transport: ITransport | null;
+}
+
+/** Builds a protocol for each new connection. */
+export interface IProtocolFactory {
+  /** A protocol for a connection from/to `addr`, or null to refuse it. */
+  buildProtocol(addr: Address): IProtocol | null;
+  doStart(): void;
+  doStop(): void;
+}
