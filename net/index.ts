@@ -40,6 +40,14 @@ export type {
   IHalfCloseableProtocol,
   IProtocol,
   IProtocolFactory,
+  IListeningPortReady,
+  TCPListenOptions,
+  TCPConnectOptions,
+  UNIXListenOptions,
+  UNIXConnectOptions,
+  IReactorTCP,
+  IReactorUNIX,
+  IReactorSSL,
 } from "./interfaces";
 export { BaseProtocol, Protocol } from "./protocol";
 export type { ProtocolClass } from "./protocol";

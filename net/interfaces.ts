@@ -6,6 +6,7 @@ import type { SecureContextOptions, TLSSocketOptions } from "node:tls";
 import type { Address } from "./address";
 import type { Failure } from "../core/failure";
 import type { Deferred } from "../defer/deferred";
+import type { ClientFactory } from "./factory";
 
 /** What can be written: a `string` is encoded as UTF-8. */
 export type Data = Buffer | Uint8Array | string;
@@ -113,4 +114,60 @@ export interface IProtocolFactory {
   buildProtocol(addr: Address): IProtocol | null;
   doStart(): void;
   doStop(): void;
+}
+
+/** A port being bound: an `IListeningPort` plus `whenListening()` (binding is asynchronous in Node). */
+export interface IListeningPortReady extends IListeningPort {
+  /** Fires with the port once bound; fails with `CannotListenError` when binding fails. */
+  whenListening(): Deferred<IListeningPortReady>;
+}
+
+/** Options of `listenTCP` / `listenSSL`. */
+export interface TCPListenOptions {
+  /** Pending-connection queue length (default 50). */
+  backlog?: number;
+  /** Address to bind (default `""`: all interfaces, dual-stack). */
+  interface?: string;
+}
+
+/** Options of `connectTCP` / `connectSSL`. */
+export interface TCPConnectOptions {
+  /** Seconds before the attempt fails with `ConnectTimeoutError` (default 30). */
+  timeout?: number;
+  /** Local `[host, port]` to bind before connecting. */
+  bindAddress?: [string, number] | null;
+}
+
+/** Options of `listenUNIX`. */
+export interface UNIXListenOptions {
+  /** Pending-connection queue length (default 50). */
+  backlog?: number;
+  /** File mode of the socket (default 0o666). */
+  mode?: number;
+  /** Guard the path with a `PATH.lock` file holding the PID (default false). */
+  wantPID?: boolean;
+}
+
+/** Options of `connectUNIX`. */
+export interface UNIXConnectOptions {
+  /** Seconds before the attempt fails with `ConnectTimeoutError` (default 30). */
+  timeout?: number;
+}
+
+/** `reactor.listenTCP` / `connectTCP` (Twisted's IReactorTCP). */
+export interface IReactorTCP {
+  listenTCP(port: number, factory: IProtocolFactory, options?: TCPListenOptions): IListeningPortReady;
+  connectTCP(host: string, port: number, factory: ClientFactory, options?: TCPConnectOptions): IConnector;
+}
+
+/** `reactor.listenUNIX` / `connectUNIX` (Twisted's IReactorUNIX). */
+export interface IReactorUNIX {
+  listenUNIX(address: string, factory: IProtocolFactory, options?: UNIXListenOptions): IListeningPortReady;
+  connectUNIX(address: string, factory: ClientFactory, options?: UNIXConnectOptions): IConnector;
+}
+
+/** `reactor.listenSSL` / `connectSSL` (Twisted's IReactorSSL). */
+export interface IReactorSSL {
+  listenSSL(port: number, factory: IProtocolFactory, tls: TLSOptions, options?: TCPListenOptions): IListeningPortReady;
+  connectSSL(host: string, port: number, factory: ClientFactory, tls: TLSOptions, options?: TCPConnectOptions): IConnector;
 }
