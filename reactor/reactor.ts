@@ -8,9 +8,13 @@ import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning } from 
 import type { IReactorCore, IReactorTime, TriggerId } from "../core/interfaces";
 import { SystemEvent, Trigger, checkPhase, type Phase } from "./system-event";
 import { TimerQueue } from "./timer-heap";
+import { WakeThread } from "./wake-thread";
 import { checkCallable, checkDelay, checkTime } from "../core/validate";
 
 type Fn = (...args: unknown[]) => unknown;
+
+/** What the keep-alive interval runs (never, in practice: it fires every 24.8 days). */
+function keepAlive(): void {}
 
 /** Options of {@link Reactor}. */
 export interface ReactorOptions {
@@ -24,20 +28,12 @@ export type ExitSignal = "SIGINT" | "SIGTERM";
 /** Node's timers take at most this many milliseconds; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
- * Node's timers have millisecond granularity and measure from a cached loop time, so they may
- * fire up to a millisecond early or late. The host timer is aimed this much before the deadline;
- * the last stretch is slept out precisely at the start of the pass's own turn of Node's loop
- * (see #pass), and its final sliver polled with setImmediate, checking the reactor's own clock.
- * Polling the whole millisecond instead kept a core about 70% busy at 2,000 calls a second.
+ * Deadlines nearer than this are waited on the wake thread (precise to tens of microseconds);
+ * farther ones on a host timer first, which has millisecond granularity and may fire early.
  */
-const SPIN_MS = 1;
-/**
- * A futex wait may oversleep by tens of microseconds (the kernel's timer slack): the sleep ends
- * this much early and the rest is polled.
- */
-const WAKE_EARLY_MS = 0.1;
-/** What the sub-millisecond stretch before a deadline is slept on (Atomics.wait: no CPU). */
-const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+const PRECISE_MS = 3;
+/** With the wake thread, a host timer is aimed this much before the deadline and hands over. */
+const HANDOVER_MS = 2;
 
 /**
  * A single-threaded event loop in the style of Twisted's reactor, running on Node's event loop.
@@ -80,8 +76,13 @@ export class Reactor implements IReactorTime, IReactorCore {
   #hostTimer: NodeJS.Timeout | undefined = undefined;
   #hostTimerDeadline = Infinity;
   #immediate: NodeJS.Immediate | undefined = undefined;
-  /** The next pass may first sleep until just before the earliest deadline (under SPIN_MS away). */
-  #sleepFirst = false;
+  /** Keeps Node's loop alive while the reactor runs, whatever is (or is not) scheduled. */
+  #keepAlive: NodeJS.Timeout | undefined = undefined;
+  /** The wake thread and this reactor's slot on it (-1: none claimed yet). */
+  #wake: WakeThread | null = null;
+  #wakeSlot = -1;
+  /** The deadline the wake thread is armed for (Infinity: not armed). */
+  #wakeDeadline = Infinity;
   #resolveRun: (() => void) | undefined = undefined;
   #exitSignal: ExitSignal | null = null;
   #signalsInstalled = false;
@@ -213,6 +214,7 @@ export class Reactor implements IReactorTime, IReactorCore {
     const done = new Promise<void>((resolve) => {
       this.#resolveRun = resolve;
     });
+    this.#keepAlive ??= setInterval(keepAlive, MAX_TIMER_MS);
     this.fireSystemEvent("startup");
     this.#scheduleWake();
     return done;
@@ -314,15 +316,6 @@ export class Reactor implements IReactorTime, IReactorCore {
   readonly #pass = (): void => {
     this.#immediate = undefined;
     if (!this.#looping) return;
-    if (this.#sleepFirst) {
-      // Here, not where the wake-up was decided: the previous pass's microtasks have run and
-      // Node has polled I/O since. The sleep is under a millisecond.
-      this.#sleepFirst = false;
-      if (this.#threadCalls.length === 0 && !this.#shutdownRequested && !this.#crashRequested) {
-        const ms = (this.#timers.earliest() - this.seconds()) * 1000;
-        if (ms > WAKE_EARLY_MS && ms <= SPIN_MS) Atomics.wait(SLEEPER, 0, 0, ms - WAKE_EARLY_MS);
-      }
-    }
     this.#inPass = true;
     this.#runThreadCalls();
     this.#runTimedCalls();
@@ -392,23 +385,70 @@ export class Reactor implements IReactorTime, IReactorCore {
     if (this.#looping && !this.#inPass) this.#armFor(deadline);
   }
 
+  /**
+   * Arms the wake-up for `deadline`: at once when it is due; on the wake thread when it is
+   * under PRECISE_MS away; else on a host timer, aimed HANDOVER_MS early when the wake thread
+   * can take the last stretch (at the deadline or after it otherwise). A wake-up that comes
+   * early runs nothing early: the pass finds nothing due and arms again.
+   */
   #armFor(deadline: number): void {
     const ms = (deadline - this.seconds()) * 1000;
-    if (ms <= SPIN_MS) {
-      // Due now or within the last stretch, which Node's timers cannot aim at: the next pass,
-      // on the next turn of Node's loop, sleeps it out first.
-      if (ms > WAKE_EARLY_MS) this.#sleepFirst = true;
+    if (ms <= 0) {
       this.#armImmediate();
       return;
     }
+    if (ms <= PRECISE_MS && this.#armWakeThread(deadline, ms)) {
+      this.#clearHostTimer();
+      return;
+    }
+    this.#disarmWakeThread();
     if (this.#hostTimer !== undefined) {
       if (this.#hostTimerDeadline === deadline) return;
       clearTimeout(this.#hostTimer);
+      this.#hostTimer = undefined;
     }
-    // With nothing scheduled (Infinity) the timer still keeps the process alive while running.
+    // Nothing scheduled (Infinity): no timer; the keep-alive handle holds the loop meanwhile.
+    if (deadline === Infinity) return;
     this.#hostTimerDeadline = deadline;
-    this.#hostTimer = setTimeout(this.#onHostTimer, Math.min(MAX_TIMER_MS, Math.floor(ms - SPIN_MS)));
+    const aim = this.#wake !== null || this.#wakeSlot === -1 ? ms - HANDOVER_MS : Math.ceil(ms);
+    this.#hostTimer = setTimeout(this.#onHostTimer, Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(aim))));
   }
+
+  /** Arms the wake thread for `deadline` (`ms` from now); false when there is no wake thread. */
+  #armWakeThread(deadline: number, ms: number): boolean {
+    if (this.#wakeSlot === -1) {
+      this.#wake = WakeThread.get();
+      this.#wakeSlot = this.#wake?.claim(this.#onWake) ?? -2; // -2: no thread, host timers only
+    }
+    if (this.#wakeSlot < 0 || this.#wake === null) return false;
+    if (this.#wakeDeadline === deadline) return true;
+    this.#wakeDeadline = deadline;
+    this.#wake.arm(this.#wakeSlot, ms);
+    return true;
+  }
+
+  #disarmWakeThread(): void {
+    if (this.#wakeDeadline === Infinity) return;
+    this.#wakeDeadline = Infinity;
+    if (this.#wake !== null && this.#wakeSlot >= 0) this.#wake.disarm(this.#wakeSlot);
+  }
+
+  #clearHostTimer(): void {
+    if (this.#hostTimer === undefined) return;
+    clearTimeout(this.#hostTimer);
+    this.#hostTimer = undefined;
+    this.#hostTimerDeadline = Infinity;
+  }
+
+  /** A message from the wake thread (or a hint that it died: then host timers only). */
+  readonly #onWake = (): void => {
+    this.#wakeDeadline = Infinity;
+    if (this.#wake !== null && WakeThread.get() !== this.#wake) {
+      this.#wake = null;
+      this.#wakeSlot = -2;
+    }
+    if (this.#looping && !this.#inPass) this.#pass();
+  };
 
   readonly #onHostTimer = (): void => {
     this.#hostTimer = undefined;
@@ -457,9 +497,13 @@ export class Reactor implements IReactorTime, IReactorCore {
     this.#running = false;
     this.#crashRequested = false;
     this.#shutdownRequested = false;
-    if (this.#hostTimer !== undefined) clearTimeout(this.#hostTimer);
-    this.#hostTimer = undefined;
-    this.#hostTimerDeadline = Infinity;
+    this.#clearHostTimer();
+    if (this.#wake !== null && this.#wakeSlot >= 0) this.#wake.release(this.#wakeSlot);
+    this.#wake = null;
+    this.#wakeSlot = -1;
+    this.#wakeDeadline = Infinity;
+    if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
     if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#immediate = undefined;
     this.#removeSignals();

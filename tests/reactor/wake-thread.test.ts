@@ -1,0 +1,74 @@
+import { expect } from "chai";
+import { Reactor } from "../../reactor";
+import { WakeThread } from "../../reactor/wake-thread";
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe("WakeThread", () => {
+  it("wakes its owner once the armed delay has passed, never before", async () => {
+    const thread = WakeThread.get();
+    expect(thread).to.not.equal(null);
+    const t0 = performance.now();
+    let wokeAt = -1;
+    const woke = new Promise<void>((resolve) => {
+      const slot = thread!.claim(() => {
+        wokeAt = performance.now();
+        thread!.release(slot);
+        resolve();
+      });
+      thread!.arm(slot, 2);
+    });
+    await woke;
+    expect(wokeAt - t0).to.be.at.least(2);
+    expect(wokeAt - t0).to.be.below(1000); // generous: only "it does wake"
+  });
+
+  it("a disarmed or released slot does not wake; each owner gets its own slot", async () => {
+    const thread = WakeThread.get()!;
+    let a = 0;
+    let b = 0;
+    const slotA = thread.claim(() => a++);
+    const slotB = thread.claim(() => b++);
+    expect(slotA).to.not.equal(slotB);
+    thread.arm(slotA, 1);
+    thread.disarm(slotA);
+    thread.arm(slotB, 1);
+    thread.release(slotB);
+    await sleep(30);
+    expect([a, b]).to.deep.equal([0, 0]);
+    thread.release(slotA);
+  });
+
+  it("is shared: one thread for every reactor", () => {
+    expect(WakeThread.get()).to.equal(WakeThread.get());
+  });
+});
+
+describe("Reactor: the wake-up never blocks the main thread", () => {
+  it("waits for near deadlines without Atomics.wait on the main thread, and runs nothing early", async () => {
+    const realWait = Atomics.wait;
+    let waits = 0;
+    Atomics.wait = ((...args: Parameters<typeof Atomics.wait>) => {
+      waits++;
+      return realWait(...args);
+    }) as typeof Atomics.wait;
+    try {
+      const r = new Reactor({ installSignalHandlers: false });
+      let early = 0;
+      let left = 200;
+      for (let i = 0; i < 200; i++) {
+        const call = r.callLater(Math.random() * 0.05, () => {
+          if (r.seconds() < call.getTime()) early++;
+          if (--left === 0) r.stop();
+        });
+      }
+      await r.run();
+      expect(early).to.equal(0);
+      expect(waits).to.equal(0);
+    } finally {
+      Atomics.wait = realWait;
+    }
+  });
+});
