@@ -26,7 +26,7 @@
 import { Heap } from "heap-js";
 import { DelayedCall, EMPTY_ARGS, LOC_CALLED, LOC_CANCELLED, LOC_HEAP, setTime, timeOf } from "../reactor/delayed-call";
 import type { DelayedCallOwner, DelayedFunction, TimeSource } from "../reactor/delayed-call";
-import { TimerQueue } from "../reactor/timer-heap";
+import { TimerQueue } from "../reactor/timer-queue";
 import { gc } from "./harness";
 
 const N = 1_000_000;

@@ -7,7 +7,7 @@ import { DelayedCall, EMPTY_ARGS } from "./delayed-call";
 import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning } from "./errors";
 import type { IReactorCore, IReactorTime, TriggerId } from "../core/interfaces";
 import { SystemEvent, Trigger, checkPhase, type Phase } from "./system-event";
-import { TimerQueue } from "./timer-heap";
+import { TimerQueue } from "./timer-queue";
 import { WakeThread } from "./wake-thread";
 import { checkCallable, checkDelay, checkTime } from "../core/validate";
 
@@ -311,7 +311,7 @@ export class Reactor implements IReactorTime, IReactorCore {
   /**
    * One pass: the calls queued by callFromThread, then the timed calls due at the pass's start
    * (those scheduled during the pass wait for the next one), then the shutdown event if stop()
-   * asked for it, then the wake-up for the next pass. Runs from a host timer or setImmediate.
+   * asked for it, then the wake-up for the next pass. Runs from a host timer, the wake thread or setImmediate.
    */
   readonly #pass = (): void => {
     this.#immediate = undefined;
@@ -369,7 +369,7 @@ export class Reactor implements IReactorTime, IReactorCore {
     }
   }
 
-  /** Arms whatever wakes the next pass: setImmediate when work is due now, else the host timer. */
+  /** Arms whatever wakes the next pass: setImmediate when work is due now, else see armFor. */
   #scheduleWake(): void {
     if (!this.#looping) return;
     if (this.#threadCalls.length > 0 || this.#shutdownRequested || this.#crashRequested) {

@@ -4,7 +4,7 @@
  */
 import type { DelayedCall } from "../reactor/delayed-call";
 import type { IReactorTime } from "../core/interfaces";
-import { TimerQueue } from "../reactor/timer-heap";
+import { TimerQueue } from "../reactor/timer-queue";
 import { checkCallable, checkDelay } from "../core/validate";
 
 /**

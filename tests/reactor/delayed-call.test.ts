@@ -13,7 +13,7 @@ import {
   ReactorNotRunning,
 } from "../../reactor/errors";
 import type { IDelayedCall } from "../../core/interfaces";
-import { TimerQueue } from "../../reactor/timer-heap";
+import { TimerQueue } from "../../reactor/timer-queue";
 import { checkCallable, checkDelay, checkFinite, checkTime, describeValue } from "../../core/validate";
 
 class FakeClock {

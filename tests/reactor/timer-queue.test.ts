@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import type { DelayedCall } from "../../reactor/delayed-call";
 import { AlreadyCalled } from "../../reactor/errors";
-import { TimerQueue } from "../../reactor/timer-heap";
+import { TimerQueue } from "../../reactor/timer-queue";
 
 /** A clock the test sets by hand. */
 class FakeClock {

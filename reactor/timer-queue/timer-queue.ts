@@ -1,93 +1,8 @@
 /**
  * The timer queue shared by the Reactor and the test Clock: one implementation of
  * "which delayed call runs next", so that equal deadlines run in the same order on both.
- *
- * ## Design (and why not heap-js)
- *
- * Measured by bench/timer-heap-experiment.ts (Node 20, 2 shared cores; N = 1,000,000 calls,
- * delays random in 0-50 ms; median of 5 runs; setTimeout side by side in the same process,
- * fired through Node's own loop):
- *
- *   design                        fire-all µs/call (schedule part)  schedule + cancel µs   bytes/pending
- *   setTimeout / clearTimeout     1.28  1.00x                       0.52 + 0.20 = 0.73     136
- *   heap-js, compare (t, seq)     2.50  0.51x  (0.38)               0.35 + 0.80 = 1.15      99
- *   own 4-ary heap, indexed       2.13  0.60x  (0.31)               0.30 + 0.26 = 0.56      98
- *   ms wheel + Array#sort         0.91  1.42x  (0.33)               -                       97
- *   this TimerQueue               0.46  2.78x  (0.32)               0.28 + 0.11 = 0.40      97
- *     on a real clock with one host timer (a minimal reactor loop): 0.51, 2.51x
- *     floor, no queue at all (allocate 1M DelayedCalls, call each): 0.21
- * Over six runs setTimeout varied 0.95-1.3 µs and TimerQueue 0.37-0.48 µs: 2.0-2.8x.
- *
- * Why not heap-js: popping a binary heap of a million calls costs ~35 comparator calls (2 per
- * level, ~18 levels, measured), each comparing two call objects scattered in memory, so the pops
- * alone cost twice setTimeout's whole run; entries carry no index, so reset()/delay() would need
- * its O(n) `remove`; and Twisted-style compaction through `toArray().filter()` + `init()` makes
- * cancelling cost 0.8 µs. An own indexed 4-ary heap halves the levels and fixes reset/cancel, but
- * pops stay ~1.8 µs. A millisecond wheel makes inserting O(1); what remains is ordering a due
- * millisecond exactly: `Array.prototype.sort` with a comparator costs ~0.4 µs per call (cache
- * misses through the objects), a stable distribution sort over typed-array copies of the keys a
- * few tens of ns. Hence this design.
- *
- * Targets: cancel (faster than setTimeout + clearTimeout) and memory (<= 150 B; a DelayedCall is
- * 88 B plus its slot) are met. Firing all reaches 2.0-2.8x here (the Reactor's bench/timers.ts:
- * 2.2x), short of 3x: the API returns one object per call, and making and collecting a million
- * of them already costs ~0.2 µs (the floor line, mostly scavenges); the queue adds ~0.2 µs
- * (scattering into 50 growing buckets under GC ~0.1, sorting ~0.03, one cache miss per call when
- * read in deadline order, at the sort and at the pop). Tried and dropped, measured A/B: keys
- * stored beside each bucket (pop -0.04 µs but schedule +0.1 µs), intrusive linked buckets
- * (slower), 4 ms and 8 ms buckets (no gain), `#private` fields on the queue (~3% slower).
- *
- * Where the rest goes, and what did not close the gap (the Reactor's fired workload, 1M calls,
- * A/B in alternating processes, ~320-340 ns per call for this design against setTimeout's
- * ~620-700 ns; bench/survivor-experiment.ts isolates the first two items):
- * - Survival. A million pending DelayedCalls are each copied twice by the young-generation
- *   collector: holding 1M objects of DelayedCall's shape (88 B) costs ~130 ns each against
- *   ~33 ns when they die young; 56 B (4 fields) ~98 ns, 32 B ~57 ns. The old generation's
- *   marking adds ~20 ns. A larger young generation (--max-semi-space-size 16-128) changes
- *   nothing, since every call outlives its scavenges anyway.
- * - The clock. `callLater` reads `performance.now()` (~35 ns; Date.now and process.hrtime are
- *   slower) so that a deadline is never computed from a stale time; setTimeout reads libuv's
- *   cached loop time instead.
- * - A smaller DelayedCall in this design: `func` and `args` merged into one field (80 B) gave
- *   2-4%, within noise.
- * - A slab: times, sequence numbers and positions in process-wide typed arrays indexed by a slot,
- *   containers of slot numbers, a 48-56 B handle: 550-630 ns. Popping in deadline order reads
- *   each slot's entries at random (three or four cache misses per call instead of one), and the
- *   scavenges got dearer, not cheaper.
- * - Keys (time, seq) stored beside each bucket with a 56 B handle (no object touched when a
- *   bucket is sorted): 314-317 ns against 330 ns; the smaller objects are paid back by three
- *   parallel growing arrays per bucket.
- * - Pretenuring: V8 allocates object literals whose objects survive directly in the old
- *   generation (held 1M: ~33 ns each), but not class instances. A literal with `__proto__` gets
- *   the class's methods only through a run-time call (~46 ns per object): 290-390 ns, no gain. A
- *   plain literal carrying the methods as own properties (15 fields): ~400 ns, worse.
- * - Pretenuring through a private realm: the literal compiled in a `node:vm` context whose
- *   `Object.prototype` carries DelayedCall's methods (`instanceof` kept by `Symbol.hasInstance`).
- *   Its objects held cost ~34 ns each, as plain literals. In a process that runs only the fired
- *   workload: ~255-270 ns against ~300 in two processes of three, unchanged in the third;
- *   scheduled+cancelled ~215 against ~270 ns. But V8 decides per allocation site and process, and
- *   only switches to old-generation allocation after a scavenge with the young generation at its
- *   largest; once the site's code is optimized it stopped reporting survivals in our traces, so a
- *   process could stay with young allocation for good. In one full `npm run bench -- timers` run
- *   each way (small sizes first) 1e6 fired was unchanged (331 against 320 ns) and 1e5
- *   scheduled+cancelled doubled (382 against 188 ns). Dropped: the gain depends on the process's
- *   history.
- * - Calls that are not touched when they fire (function and keys beside each bucket, `called`
- *   read from a per-slot generation table): 350-400 ns in a minimal prototype; the extra
- *   growing arrays per bucket cost more in scavenges than the cache misses they avoid.
- * - Buckets made of preallocated fixed-size chunks instead of growing arrays: in a minimal model
- *   ~5% (233 against 245 ns). Keeping every chunk for reuse looked like ~25%, but that came from
- *   the retained memory moving V8's old-generation limit, not from the buckets.
- *
- * A floor, measured by bench/survivor-experiment.ts: no queue at all, only what every design
- * with one handle per call pays (a clock read; the handle kept until it runs; the handles, sorted
- * and lined up untimed, then each marked and its function called, in deadline order). With a
- * 4-field handle (56 B) it is ~160-190 ns per call, 3.3-4.1x faster than setTimeout on the same
- * delays in the same process; with DelayedCall's 8 fields (88 B) ~240 ns, 2.6-2.7x (medians of
- * three runs; single repetitions 2.2-4.0x). So 3x needs a handle of about 4 fields, and then leaves the queue
- * (bucketing, sorting, state, the reactor's pass) some 20-60 ns; this design runs ~80-100 ns
- * above the floor of its own 8-field calls (~320-340 against ~240 ns). (The "floor" line of the
- * table above is another measure: no clock read, calls run in the order they were made.)
+ * Why this design, with its measurements and what was tried and dropped:
+ * docs/design/timer-queue.md.
  *
  * ## Structure
  *
@@ -154,7 +69,10 @@ import {
   type DelayedCallOwner,
   type DelayedFunction,
   type TimeSource,
-} from "./delayed-call";
+} from "../delayed-call";
+import { heapFix, heapPop, heapPush, heapRemoveAt, siftDown } from "./far-heap";
+import { ensureScratch, scratch, shrinkScratch, sortKeys } from "./keyed-sort";
+import { compareCalls } from "./order";
 
 /** Wheel resolution: buckets per second. */
 const TICKS_PER_SECOND = 1000;
@@ -166,23 +84,11 @@ const BITMAP_WORDS = WHEEL_SIZE >>> 5;
 const MAX_TICK = 2 ** 50;
 /** Dead entries tolerated before compaction is considered (Twisted: 50). */
 const COMPACT_MIN = 50;
-/** Above this many keys, the distribution sort's bucket count stops growing. */
-const MAX_SORT_BUCKETS = 1 << 22;
 
 function tickOf(time: number): number {
   return Math.floor(time * TICKS_PER_SECOND);
 }
 
-/** (deadline, seq) order; sequence numbers compare modulo 2**32 so that they never overflow. */
-function before(a: DelayedCall, b: DelayedCall): boolean {
-  const ta = timeOf(a);
-  const tb = timeOf(b);
-  return ta < tb || (ta === tb && ((a._seq - b._seq) | 0) < 0);
-}
-
-function compareCalls(a: DelayedCall, b: DelayedCall): number {
-  return before(a, b) ? -1 : before(b, a) ? 1 : 0;
-}
 
 /** Fills the run's free slots: a dead call that is never active. */
 const TOMB: DelayedCall = new DelayedCall(
@@ -196,184 +102,6 @@ const TOMB: DelayedCall = new DelayedCall(
   () => undefined,
   EMPTY_ARGS as unknown as unknown[],
 );
-
-// ---------------------------------------------------------------------------------------------
-// Sorting a millisecond's calls. Module-level scratch (sorting is never re-entered), keys in
-// typed arrays so the comparisons touch no objects; the result is a permutation.
-
-let keyT = new Float64Array(1024); // input deadlines
-let keyW = new Int32Array(keyT.buffer); // the same, as int32 words (filled from DelayedCall._hi/_lo)
-let keyS = new Int32Array(1024); // input sequence numbers
-let outT = new Float64Array(1024); // sorted deadlines
-let outS = new Int32Array(1024); // sorted sequence numbers
-let outP = new Int32Array(1024); // sorted -> input index
-let tmpI = new Int32Array(1024); // distribution keys, then merge-sort scratch
-let counts = new Int32Array(1025);
-
-function ensureScratch(n: number): void {
-  if (keyT.length >= n) return;
-  let size = keyT.length;
-  while (size < n) size *= 2;
-  keyT = new Float64Array(size);
-  keyW = new Int32Array(keyT.buffer);
-  keyS = new Int32Array(size);
-  outT = new Float64Array(size);
-  outS = new Int32Array(size);
-  outP = new Int32Array(size);
-  tmpI = new Int32Array(size);
-}
-
-/** Gives large scratch arrays back after a huge sort, so one burst does not pin them. */
-function shrinkScratch(): void {
-  if (keyT.length > 1 << 16) {
-    keyT = new Float64Array(1024);
-    keyW = new Int32Array(keyT.buffer);
-    keyS = new Int32Array(1024);
-    outT = new Float64Array(1024);
-    outS = new Int32Array(1024);
-    outP = new Int32Array(1024);
-    tmpI = new Int32Array(1024);
-    counts = new Int32Array(1025);
-  }
-}
-
-/**
- * Insertion sort of (T, S, P)[from, to) by (T, S); gives up (leaving a permutation) once more
- * than `budget` moves were needed. True when sorted.
- */
-function insertionSort(T: Float64Array, S: Int32Array, P: Int32Array, from: number, to: number, budget: number): boolean {
-  for (let i = from + 1; i < to; i++) {
-    const t = T[i];
-    const s = S[i];
-    let j = i - 1;
-    if (!(t < T[j] || (t === T[j] && ((s - S[j]) | 0) < 0))) continue;
-    const p = P[i];
-    do {
-      T[j + 1] = T[j];
-      S[j + 1] = S[j];
-      P[j + 1] = P[j];
-      j--;
-    } while (j >= from && (t < T[j] || (t === T[j] && ((s - S[j]) | 0) < 0)));
-    T[j + 1] = t;
-    S[j + 1] = s;
-    P[j + 1] = p;
-    budget -= i - j;
-    if (budget < 0) return false;
-  }
-  return true;
-}
-
-/** Bottom-up merge sort of (outT, outS, outP)[0, n), using (keyT, keyS, tmpI) as scratch. */
-function mergeSort(n: number): void {
-  const RUN = 16;
-  for (let lo = 0; lo < n; lo += RUN) insertionSort(outT, outS, outP, lo, Math.min(lo + RUN, n), Infinity);
-  let srcT = outT, srcS = outS, srcP = outP;
-  let dstT = keyT, dstS = keyS, dstP = tmpI;
-  for (let width = RUN; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      while (i < mid && j < hi) {
-        if (srcT[j] < srcT[i] || (srcT[j] === srcT[i] && ((srcS[j] - srcS[i]) | 0) < 0)) {
-          dstT[k] = srcT[j];
-          dstS[k] = srcS[j];
-          dstP[k++] = srcP[j++];
-        } else {
-          dstT[k] = srcT[i];
-          dstS[k] = srcS[i];
-          dstP[k++] = srcP[i++];
-        }
-      }
-      for (; i < mid; i++, k++) {
-        dstT[k] = srcT[i];
-        dstS[k] = srcS[i];
-        dstP[k] = srcP[i];
-      }
-      for (; j < hi; j++, k++) {
-        dstT[k] = srcT[j];
-        dstS[k] = srcS[j];
-        dstP[k] = srcP[j];
-      }
-    }
-    const t = srcT;
-    srcT = dstT;
-    dstT = t;
-    const s = srcS;
-    srcS = dstS;
-    dstS = s;
-    const p = srcP;
-    srcP = dstP;
-    dstP = p;
-  }
-  if (srcT !== outT) {
-    outT.set(srcT.subarray(0, n));
-    outS.set(srcS.subarray(0, n));
-    outP.set(srcP.subarray(0, n));
-  }
-}
-
-/**
- * Sorts the keys (keyT, keyS)[0, n) by (deadline, seq). Returns true when they already are in
- * order (nothing written); otherwise the order is left in (outT, outS, outP).
- */
-function sortKeys(n: number): boolean {
-  const T = keyT;
-  const S = keyS;
-  let i = 1;
-  while (i < n && !(T[i] < T[i - 1] || (T[i] === T[i - 1] && ((S[i] - S[i - 1]) | 0) < 0))) i++;
-  if (i >= n) return true;
-
-  if (n <= 32) {
-    for (let k = 0; k < n; k++) {
-      outT[k] = T[k];
-      outS[k] = S[k];
-      outP[k] = k;
-    }
-    insertionSort(outT, outS, outP, 0, n, Infinity);
-    return false;
-  }
-
-  // A stable distribution (counting) sort on the deadline into about n buckets, which leaves
-  // the keys nearly sorted, then an insertion sort finishes them (and orders equal deadlines
-  // by seq). Skewed deadlines (e.g. a crowd of equal ones in shuffled seq order) exhaust the
-  // insertion sort's budget and fall back to the merge sort.
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let k = 0; k < n; k++) {
-    const t = T[k];
-    if (t < lo && t > -Infinity) lo = t;
-    if (t > hi) hi = t;
-  }
-  let buckets = 1;
-  while (buckets < n && buckets < MAX_SORT_BUCKETS) buckets <<= 1;
-  let scale = (buckets - 1) / (hi - lo);
-  if (!(scale < Infinity)) scale = 0; // hi === lo, or a non-finite spread
-  if (counts.length < buckets + 1) counts = new Int32Array(buckets + 1);
-  else counts.fill(0, 0, buckets + 1);
-  const C = counts;
-  const K = tmpI;
-  for (let k = 0; k < n; k++) {
-    const t = T[k];
-    let key = t > lo ? ((t - lo) * scale) | 0 : 0;
-    if (key >= buckets) key = buckets - 1;
-    K[k] = key;
-    C[key + 1]++;
-  }
-  for (let k = 0; k < buckets; k++) C[k + 1] += C[k];
-  for (let k = 0; k < n; k++) {
-    const p = C[K[k]]++;
-    outT[p] = T[k];
-    outS[p] = S[k];
-    outP[p] = k;
-  }
-  if (!insertionSort(outT, outS, outP, 0, n, 8 * n + 64)) mergeSort(n);
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
 
 /** Read-only figures about a {@link TimerQueue}'s storage, for tests and diagnostics. */
 export interface TimerQueueStats {
@@ -516,7 +244,7 @@ export class TimerQueue implements DelayedCallOwner {
     const time = timeOf(top);
     if (!(time <= now) || time === Infinity) return null;
     if (limit !== undefined && ((top._seq - limit) | 0) >= 0) return null;
-    this._heapPop();
+    heapPop(this._heap);
     top._loc = LOC_CALLED;
     this._live--;
     return top;
@@ -588,11 +316,11 @@ export class TimerQueue implements DelayedCallOwner {
         // Stays in the heap: re-key it in place.
         setTime(call, when);
         call._seq = seq;
-        this._heapFix(index);
+        heapFix(this._heap, index);
         if (when < this._threshold) this._earlier(when);
         return;
       }
-      this._heapRemoveAt(index);
+      heapRemoveAt(this._heap, index);
     } else if (loc >= 0) {
       this._bucketRemove(call, loc);
     } else {
@@ -631,9 +359,7 @@ export class TimerQueue implements DelayedCallOwner {
       this._insert(call, time);
     } else {
       call._loc = LOC_HEAP;
-      const heap = this._heap;
-      heap.push(call);
-      this._siftUp(heap.length - 1);
+      heapPush(this._heap, call);
     }
   }
 
@@ -736,7 +462,7 @@ export class TimerQueue implements DelayedCallOwner {
     }
     const heap = this._heap;
     while (heap.length > 0 && heap[0]._loc === LOC_CANCELLED) {
-      this._heapPop();
+      heapPop(this._heap);
       this._dead--;
     }
     if (heap.length > 0) {
@@ -767,13 +493,13 @@ export class TimerQueue implements DelayedCallOwner {
     while (heap.length > 0) {
       const top = heap[0];
       if (top._loc === LOC_CANCELLED) {
-        this._heapPop();
+        heapPop(this._heap);
         this._dead--;
         continue;
       }
       const time = timeOf(top);
       if (!(tickOf(time) < end)) break;
-      this._heapPop();
+      heapPop(this._heap);
       this._insert(top, time);
     }
   }
@@ -783,8 +509,8 @@ export class TimerQueue implements DelayedCallOwner {
     const bucket = this._buckets[slot]!;
     const n = bucket.length;
     ensureScratch(n);
-    const W = keyW;
-    const S = keyS;
+    const W = scratch.keyW;
+    const S = scratch.keyS;
     for (let i = 0, w = 0; i < n; i++, w += 2) {
       const call = bucket[i];
       W[w + LO_WORD] = call._lo;
@@ -799,13 +525,13 @@ export class TimerQueue implements DelayedCallOwner {
     while (objs.length < n) objs.push(TOMB);
     if (sortKeys(n)) {
       for (let i = 0; i < n; i++) objs[i] = bucket[i];
-      this._runTimes.set(keyT.subarray(0, n));
+      this._runTimes.set(scratch.keyT.subarray(0, n));
       this._runSeqs.set(S.subarray(0, n));
     } else {
-      const P = outP;
+      const P = scratch.outP;
       for (let i = 0; i < n; i++) objs[i] = bucket[P[i]];
-      this._runTimes.set(outT.subarray(0, n));
-      this._runSeqs.set(outS.subarray(0, n));
+      this._runTimes.set(scratch.outT.subarray(0, n));
+      this._runSeqs.set(scratch.outS.subarray(0, n));
     }
     bucket.length = 0;
     this._runPos = 0;
@@ -821,8 +547,8 @@ export class TimerQueue implements DelayedCallOwner {
     const seqs = this._runSeqs;
     const end = this._runLen;
     ensureScratch(end - this._runPos);
-    const T = keyT;
-    const S = keyS;
+    const T = scratch.keyT;
+    const S = scratch.keyS;
     let m = 0;
     for (let i = this._runPos; i < end; i++) {
       const call = objs[i];
@@ -841,13 +567,13 @@ export class TimerQueue implements DelayedCallOwner {
     } else {
       const spare = this._spare;
       while (spare.length < m) spare.push(TOMB);
-      const P = outP;
+      const P = scratch.outP;
       for (let i = 0; i < m; i++) spare[i] = objs[P[i]];
       for (let i = 0; i < m; i++) objs[i] = TOMB;
       this._spare = objs;
       this._runObjs = spare;
-      times.set(outT.subarray(0, m));
-      seqs.set(outS.subarray(0, m));
+      times.set(scratch.outT.subarray(0, m));
+      seqs.set(scratch.outS.subarray(0, m));
     }
     this._runPos = 0;
     this._runLen = m;
@@ -881,7 +607,7 @@ export class TimerQueue implements DelayedCallOwner {
       }
     }
     this._heap = heap;
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) this._siftDown(i);
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
 
     const objs = this._runObjs;
     const times = this._runTimes;
@@ -934,70 +660,9 @@ export class TimerQueue implements DelayedCallOwner {
     }
     const heap = this._heap;
     while (heap.length > 0 && heap[0]._loc === LOC_CANCELLED) {
-      this._heapPop();
+      heapPop(this._heap);
       this._dead--;
     }
     return heap.length > 0 ? timeOf(heap[0]) : Infinity;
-  }
-
-  // --- the far heap (binary, indexed) ---------------------------------------------------------
-
-  private _siftUp(i: number): void {
-    const heap = this._heap;
-    const call = heap[i];
-    while (i > 0) {
-      const parentIndex = (i - 1) >> 1;
-      const parent = heap[parentIndex];
-      if (!before(call, parent)) break;
-      heap[i] = parent;
-      parent._index = i;
-      i = parentIndex;
-    }
-    heap[i] = call;
-    call._index = i;
-  }
-
-  private _siftDown(i: number): void {
-    const heap = this._heap;
-    const n = heap.length;
-    const call = heap[i];
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      let child = heap[c];
-      if (c + 1 < n && before(heap[c + 1], child)) child = heap[++c];
-      if (!before(child, call)) break;
-      heap[i] = child;
-      child._index = i;
-      i = c;
-    }
-    heap[i] = call;
-    call._index = i;
-  }
-
-  private _heapPop(): DelayedCall {
-    const heap = this._heap;
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      this._siftDown(0);
-    }
-    return top;
-  }
-
-  private _heapRemoveAt(i: number): void {
-    const heap = this._heap;
-    const last = heap.pop()!;
-    if (i < heap.length) {
-      heap[i] = last;
-      last._index = i;
-      this._heapFix(i);
-    }
-  }
-
-  private _heapFix(i: number): void {
-    if (i > 0 && before(this._heap[i], this._heap[(i - 1) >> 1])) this._siftUp(i);
-    else this._siftDown(i);
   }
 }
