@@ -30,6 +30,8 @@ export default tseslint.config(
       "node_modules/**",
       "coverage/**",
       "docs/api/**",
+      // Experiments behind docs/design/, checked on their own (npm run experiment:check).
+      "bench/experiments/**",
       // Not valid TypeScript on purpose: the `twisted-ts run` tests load it to see the error.
       "tests/fixtures/cli/syntax-error.ts",
     ],

@@ -26,7 +26,7 @@
  * Why `_field` and not `#field` (the house style): the queue reads and writes these fields
  * directly on its hot paths (popping, sorting a due millisecond, moving a call), which a
  * `#field` forbids outside this class; routing those accesses through methods or static
- * accessors costs a call each. Measured in bench/timer-heap-experiment.ts ("#private vs
+ * accessors costs a call each. Measured in docs/design/timer-queue.md ("#private vs
  * _field": allocate 1M objects of this shape, read three fields five times): 0.21-0.24 µs
  * per object either way, within noise, so `#` would gain nothing and the cross-class access
  * decides. (For the queue itself, an A/B of a `#private` copy was ~3% slower.)

@@ -134,7 +134,7 @@ export class TimerQueue implements DelayedCallOwner {
   onEarlierDeadline: ((deadline: number) => void) | null;
 
   // Plain `_fields` rather than `#fields`: see the note in delayed-call.ts and the
-  // "#private vs _field" figures of bench/timer-heap-experiment.ts.
+  // "#private vs _field" figures of docs/design/timer-queue.md.
   private _seq = 0;
   private _live = 0;
   private _dead = 0;

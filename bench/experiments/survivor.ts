@@ -2,7 +2,7 @@
  * What a pending call costs before the queue does anything: the measurements behind the
  * "why not 3x" part of reactor/timer-heap.ts's design note.
  *
- *   node --expose-gc -r ts-node/register/transpile-only bench/survivor-experiment.ts [reps]
+ *   node --expose-gc -r ts-node/register/transpile-only bench/experiments/survivor.ts [reps]
  *
  * A fired timer of `callLater` is an object that must outlive its delay, so V8's young-generation
  * collector copies it twice (to the survivor space, then to the old generation) whenever a
@@ -35,7 +35,7 @@
  */
 import { performance } from "node:perf_hooks";
 import * as vm from "node:vm";
-import { consume, gc, median } from "./harness";
+import { consume, gc, median } from "../harness";
 
 const N = 1_000_000;
 const REPS = Number(process.argv[2] ?? 5);

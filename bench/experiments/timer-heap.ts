@@ -2,7 +2,7 @@
  * Which timer queue? Measures the candidate designs for reactor/timer-heap.ts side by side
  * with Node's own setTimeout/clearTimeout, in one process:
  *
- *   node --expose-gc -r ts-node/register/transpile-only bench/timer-heap-experiment.ts [reps]
+ *   node --expose-gc -r ts-node/register/transpile-only bench/experiments/timer-heap.ts [reps]
  *
  * Designs (all hold the same DelayedCall objects, ordered by (deadline, seq)):
  * - heap-js:     heap-js's binary Heap with a comparator on (time, seq); lazy cancel + compaction.
@@ -24,10 +24,10 @@
  * Each timing is the median of `reps` runs (default 3), designs interleaved.
  */
 import { Heap } from "heap-js";
-import { DelayedCall, EMPTY_ARGS, LOC_CALLED, LOC_CANCELLED, LOC_HEAP, setTime, timeOf } from "../reactor/delayed-call";
-import type { DelayedCallOwner, DelayedFunction, TimeSource } from "../reactor/delayed-call";
-import { TimerQueue } from "../reactor/timer-queue";
-import { gc } from "./harness";
+import { DelayedCall, EMPTY_ARGS, LOC_CALLED, LOC_CANCELLED, LOC_HEAP, setTime, timeOf } from "../../reactor/delayed-call";
+import type { DelayedCallOwner, DelayedFunction, TimeSource } from "../../reactor/delayed-call";
+import { TimerQueue } from "../../reactor/timer-queue";
+import { gc } from "../harness";
 
 const N = 1_000_000;
 const REPS = Number(process.argv[2] ?? 3);
