@@ -13,6 +13,31 @@ import { checkCallable, checkDelay, checkTime } from "../core/validate";
 
 type Fn = (...args: unknown[]) => unknown;
 
+/**
+ * The public methods bound to their reactor in the constructor, so that each works when passed
+ * as a value, as Twisted code does (`reactor.callLater(4, reactor.stop)`).
+ */
+const BOUND_METHODS = [
+  "seconds",
+  "callLater",
+  "callSoon",
+  "callAt",
+  "callFromThread",
+  "getDelayedCalls",
+  "run",
+  "stop",
+  "crash",
+  "callWhenRunning",
+  "addSystemEventTrigger",
+  "removeSystemEventTrigger",
+  "fireSystemEvent",
+] as const;
+
+/** See the Reactor's class comment. */
+type LifePhase = "idle" | "starting" | "running" | "ending" | "stopped";
+/** What the end of the current pass does: nothing, fire "shutdown" (then it is firing), or finish a crash. */
+type Pending = "none" | "stop" | "shutdown" | "crash" | "crashAfterStop";
+
 /** What the keep-alive interval runs (never, in practice: it fires every 24.8 days). */
 function keepAlive(): void {}
 
@@ -49,6 +74,22 @@ const HANDOVER_MS = 2;
  * stays alive even with nothing scheduled; once stopped it holds no handle. An exception thrown
  * by a delayed call is reported with `log.err` and the pass goes on.
  *
+ * Its life is one phase value, plus what stop() or crash() has asked for and not yet happened:
+ *
+ * ```text
+ *  idle ──run()──▶ starting ──"during startup"──▶ running
+ *   ▲                 │  stop(): pending "stop"       │
+ *   │                 └────────────┬──────────────────┘
+ *   │            end of the pass: pending "shutdown", the "shutdown" event fires
+ *   │                              ▼ "during shutdown"
+ *   │                           ending ──"after shutdown"──▶ stopped (run() throws ReactorNotRestartable)
+ *   │                              ▲
+ *   └── end of the pass ── crash() from starting or running: ending, pending "crash"
+ *                                  ("crashAfterStop" when a stop was pending: then stopped)
+ * ```
+ * Twisted's `_started` is "starting or running"; its `running` is "running"; the loop (passes,
+ * host handles) is alive in starting, running and ending.
+ *
  * @example
  * ```ts
  * const r = new Reactor();
@@ -61,17 +102,10 @@ export class Reactor implements IReactorTime, IReactorCore {
   readonly #threadCalls: Array<() => unknown> = [];
   readonly #events = new Map<string, SystemEvent>();
   readonly #installSignalHandlers: boolean;
-  /** Twisted's `_started`: from run() to the "during shutdown" phase (or crash()). */
-  #started = false;
-  /** The loop is alive: passes are scheduled and host handles held, from run() to #finish(). */
-  #looping = false;
-  /** Twisted's `running`: from the "during startup" phase to the "during shutdown" phase. */
-  #running = false;
-  /** stop() was called: a second call is an error, and the reactor cannot run again (as Twisted). */
-  #stopCalled = false;
-  /** The shutdown event waits for the end of the current pass. */
-  #shutdownRequested = false;
-  #crashRequested = false;
+  /** Where the reactor is in its life (see the class comment). */
+  #phase: LifePhase = "idle";
+  /** What stop() or crash() asked for and has not happened yet (see the class comment). */
+  #pending: Pending = "none";
   #inPass = false;
   #hostTimer: NodeJS.Timeout | undefined = undefined;
   #hostTimerDeadline = Infinity;
@@ -90,6 +124,8 @@ export class Reactor implements IReactorTime, IReactorCore {
   /** @param options `installSignalHandlers` (default true): SIGINT/SIGTERM stop the reactor gracefully. */
   constructor(options: ReactorOptions = {}) {
     this.#installSignalHandlers = options.installSignalHandlers ?? true;
+    const self = this as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of BOUND_METHODS) self[name] = self[name].bind(this);
     this.#timers = new TimerQueue(this, (deadline) => this.#onEarlierDeadline(deadline));
     // As Twisted: the reactor is "running" from the during-startup phase on; this trigger comes
     // first, so user "during" triggers already see running === true.
@@ -176,7 +212,7 @@ export class Reactor implements IReactorTime, IReactorCore {
   callFromThread<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): void {
     checkCallable("callFromThread", f);
     this.#threadCalls.push(args.length === 0 ? (f as () => unknown) : () => f(...args));
-    if (this.#looping && !this.#inPass) this.#armImmediate();
+    if (this.#looping() && !this.#inPass) this.#armImmediate();
   }
 
   /** The calls scheduled and still active, in the order they would run. */
@@ -188,7 +224,7 @@ export class Reactor implements IReactorTime, IReactorCore {
 
   /** True from the "during startup" phase until the "during shutdown" phase (as Twisted). */
   get running(): boolean {
-    return this.#running;
+    return this.#phase === "running";
   }
 
   /** The signal that stopped the reactor, if one did (`react` turns it into an exit code). */
@@ -203,13 +239,12 @@ export class Reactor implements IReactorTime, IReactorCore {
    * @throws ReactorNotRestartable (synchronously) when it was stopped before.
    */
   run(): Promise<void> {
-    if (this.#started) throw new ReactorAlreadyRunning();
-    if (this.#stopCalled) throw new ReactorNotRestartable();
+    if (this.#started()) throw new ReactorAlreadyRunning();
+    if (this.#stopCalled()) throw new ReactorNotRestartable();
     // Run again right after crash(), before its pass ended: finish the crashed run first.
-    if (this.#looping) this.#finish();
-    this.#started = true;
-    this.#looping = true;
-    this.#crashRequested = false;
+    if (this.#phase === "ending") this.#finish();
+    this.#phase = "starting";
+    this.#pending = "none";
     this.#exitSignal = null;
     const done = new Promise<void>((resolve) => {
       this.#resolveRun = resolve;
@@ -227,13 +262,12 @@ export class Reactor implements IReactorTime, IReactorCore {
    * @throws ReactorNotRunning before `run()`, after the stop, or while already stopping.
    */
   stop(): void {
-    if (!this.#started || this.#stopCalled) {
+    if (!this.#started() || this.#stopCalled()) {
       throw new ReactorNotRunning(
-        this.#stopCalled ? "Can't stop reactor that is already stopping." : "Can't stop reactor that isn't running.",
+        this.#stopCalled() ? "Can't stop reactor that is already stopping." : "Can't stop reactor that isn't running.",
       );
     }
-    this.#stopCalled = true;
-    this.#shutdownRequested = true;
+    this.#pending = "stop";
     if (!this.#inPass) this.#armImmediate();
   }
 
@@ -242,10 +276,9 @@ export class Reactor implements IReactorTime, IReactorCore {
    * Promise resolves. The reactor may be run again.
    */
   crash(): void {
-    this.#running = false;
-    if (!this.#started) return;
-    this.#started = false;
-    this.#crashRequested = true;
+    if (!this.#started()) return;
+    this.#phase = "ending";
+    this.#pending = this.#stopCalled() ? "crashAfterStop" : "crash";
     this.addSystemEventTrigger("during", "startup", this.#reallyStartRunning);
     if (!this.#inPass) this.#armImmediate();
   }
@@ -256,7 +289,7 @@ export class Reactor implements IReactorTime, IReactorCore {
    */
   callWhenRunning<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): TriggerId | undefined {
     checkCallable("callWhenRunning", f);
-    if (this.#running) {
+    if (this.#phase === "running") {
       f(...args);
       return undefined;
     }
@@ -302,8 +335,23 @@ export class Reactor implements IReactorTime, IReactorCore {
   }
 
   toString(): string {
-    const state = this.#running ? "running" : this.#looping ? "starting/stopping" : "stopped";
-    return `<Reactor ${state}, ${this.#timers.size} delayed calls>`;
+    return `<Reactor ${this.#phase}, ${this.#timers.size} delayed calls>`;
+  }
+
+  /** Twisted's `_started`: run() was called and neither the "during shutdown" phase nor crash() came yet. */
+  #started(): boolean {
+    return this.#phase === "starting" || this.#phase === "running";
+  }
+
+  /** Passes are scheduled and host handles held: from run() to #finish(). */
+  #looping(): boolean {
+    return this.#phase === "starting" || this.#phase === "running" || this.#phase === "ending";
+  }
+
+  /** stop() was called in this run, or the reactor stopped: a stop() is an error, a run() too. */
+  #stopCalled(): boolean {
+    const pending = this.#pending;
+    return this.#phase === "stopped" || pending === "stop" || pending === "shutdown" || pending === "crashAfterStop";
   }
 
   // --- The loop -------------------------------------------------------------------------------
@@ -315,17 +363,18 @@ export class Reactor implements IReactorTime, IReactorCore {
    */
   readonly #pass = (): void => {
     this.#immediate = undefined;
-    if (!this.#looping) return;
+    if (!this.#looping()) return;
     this.#inPass = true;
     this.#runThreadCalls();
     this.#runTimedCalls();
     this.#inPass = false;
-    if (this.#crashRequested) {
+    const pending = this.#pending;
+    if (pending === "crash" || pending === "crashAfterStop") {
       this.#finish();
       return;
     }
-    if (this.#shutdownRequested) {
-      this.#shutdownRequested = false;
+    if (pending === "stop") {
+      this.#pending = "shutdown";
       this.fireSystemEvent("shutdown");
     }
     this.#scheduleWake();
@@ -371,8 +420,9 @@ export class Reactor implements IReactorTime, IReactorCore {
 
   /** Arms whatever wakes the next pass: setImmediate when work is due now, else see armFor. */
   #scheduleWake(): void {
-    if (!this.#looping) return;
-    if (this.#threadCalls.length > 0 || this.#shutdownRequested || this.#crashRequested) {
+    if (!this.#looping()) return;
+    const pending = this.#pending;
+    if (this.#threadCalls.length > 0 || pending === "stop" || pending === "crash" || pending === "crashAfterStop") {
       this.#armImmediate();
       return;
     }
@@ -382,7 +432,7 @@ export class Reactor implements IReactorTime, IReactorCore {
   /** The timer queue reports a call scheduled sooner than the host timer is armed for. */
   #onEarlierDeadline(deadline: number): void {
     // Inside a pass the wake-up is worked out at its end; before run() nothing is armed.
-    if (this.#looping && !this.#inPass) this.#armFor(deadline);
+    if (this.#looping() && !this.#inPass) this.#armFor(deadline);
   }
 
   /**
@@ -447,7 +497,7 @@ export class Reactor implements IReactorTime, IReactorCore {
       this.#wake = null;
       this.#wakeSlot = -2;
     }
-    if (this.#looping && !this.#inPass) this.#pass();
+    if (this.#looping() && !this.#inPass) this.#pass();
   };
 
   readonly #onHostTimer = (): void => {
@@ -474,15 +524,14 @@ export class Reactor implements IReactorTime, IReactorCore {
   readonly #reallyStartRunning = (): void => {
     // A "before startup" Deferred that fired only after stop() or crash(): the run is over, so
     // do not turn the reactor (and its signal handlers) back on.
-    if (!this.#started) return;
-    this.#running = true;
+    if (this.#phase !== "starting") return;
+    this.#phase = "running";
     if (this.#installSignalHandlers) this.#installSignals();
   };
 
   readonly #reallyStopRunning = (): void => {
     // As Twisted's crash() at this point: not running, and run() now says "not restartable".
-    this.#running = false;
-    this.#started = false;
+    if (this.#started()) this.#phase = "ending";
   };
 
   readonly #afterShutdown = (): void => {
@@ -491,12 +540,9 @@ export class Reactor implements IReactorTime, IReactorCore {
 
   /** The reactor has stopped (or crashed): release every handle and resolve run()'s Promise. */
   #finish(): void {
-    if (!this.#looping) return;
-    this.#looping = false;
-    this.#started = false;
-    this.#running = false;
-    this.#crashRequested = false;
-    this.#shutdownRequested = false;
+    if (!this.#looping()) return;
+    this.#phase = this.#stopCalled() ? "stopped" : "idle";
+    this.#pending = "none";
     this.#clearHostTimer();
     if (this.#wake !== null && this.#wakeSlot >= 0) this.#wake.release(this.#wakeSlot);
     this.#wake = null;
@@ -513,14 +559,14 @@ export class Reactor implements IReactorTime, IReactorCore {
   }
 
   readonly #onSignal = (signal: NodeJS.Signals): void => {
-    if (this.#stopCalled) {
+    if (this.#stopCalled()) {
       // A second signal during a slow shutdown: stop waiting for it.
       this.#exitSignal ??= signal as ExitSignal;
       this.#finish();
       return;
     }
     this.#exitSignal = signal as ExitSignal;
-    if (this.#started) this.stop();
+    if (this.#started()) this.stop();
   };
 
   #installSignals(): void {

@@ -231,8 +231,61 @@ describe("Reactor: life cycle (run, stop, crash)", () => {
     expect(events).to.deep.equal(["crash", ["stop", true]]);
   });
 
+  it("crash() after stop() ends the run, and the reactor stays not restartable", async () => {
+    const r = newReactor();
+    const events: string[] = [];
+    r.addSystemEventTrigger("during", "shutdown", () => events.push("during shutdown"));
+    r.callWhenRunning(() => {
+      r.stop();
+      r.crash();
+    });
+    await runReactor(r);
+    expect(events).to.deep.equal([]); // the crash came first: no shutdown event
+    expect(r.running).to.equal(false);
+    expect(() => r.run()).to.throw(ReactorNotRestartable);
+    expect(() => r.stop()).to.throw(ReactorNotRunning);
+  });
+
+  it("toString() names the phase: idle, starting, running, ending, stopped", async () => {
+    const r = newReactor();
+    const seen: string[] = [String(r)];
+    r.addSystemEventTrigger("before", "startup", () => seen.push(String(r)));
+    r.callWhenRunning(() => {
+      seen.push(String(r));
+      r.stop();
+    });
+    r.addSystemEventTrigger("after", "shutdown", () => seen.push(String(r)));
+    await runReactor(r);
+    seen.push(String(r));
+    expect(seen.map((x) => /<Reactor (\w+)/.exec(x)?.[1])).to.deep.equal(["idle", "starting", "running", "ending", "stopped"]);
+  });
+
   it("the process-wide reactor is a Reactor, not running until run()", () => {
     expect(reactor).to.be.instanceOf(Reactor);
     expect(reactor.running).to.equal(false);
+  });
+});
+
+describe("Reactor: methods passed as values", () => {
+  it("every public method works detached from its reactor (reactor.callLater(t, reactor.stop))", async () => {
+    const r = newReactor();
+    const { seconds, callLater, callSoon, callAt, callFromThread, getDelayedCalls, stop, callWhenRunning } = r;
+    const { addSystemEventTrigger, removeSystemEventTrigger, fireSystemEvent, crash, run } = r;
+    const events: string[] = [];
+    expect(seconds()).to.be.a("number");
+    const id = addSystemEventTrigger("during", "custom", () => events.push("custom"));
+    fireSystemEvent("custom");
+    removeSystemEventTrigger(addSystemEventTrigger("during", "custom", () => events.push("removed")));
+    fireSystemEvent("custom");
+    expect(id).to.not.equal(undefined);
+    callWhenRunning(() => events.push("running"));
+    callSoon(() => events.push("soon"));
+    callAt(seconds(), () => events.push("at"));
+    callFromThread(() => events.push("thread"));
+    expect(getDelayedCalls()).to.have.length(2);
+    callLater(0.01, stop); // the idiom itself
+    await run();
+    expect(events).to.deep.equal(["custom", "running", "thread", "soon", "at"]);
+    expect(() => crash()).to.not.throw();
   });
 });
