@@ -3,7 +3,7 @@
  * with the default ~10 ms termination predicate), against a plain loop over the same generator,
  * `for await` over an async generator, and Twisted's coiterate (bench/twisted/cooperator.py).
  *
- * Target (PERFORMANCE.md): at most 50 ns per coiterate step (Twisted 22.4: about 290 ns).
+ * Target (docs/design/performance-goals.md): at most 50 ns per coiterate step (Twisted 22.4: about 290 ns).
  */
 import type { IDelayedCall } from "../reactor";
 import { Reactor } from "../reactor";

@@ -2,10 +2,10 @@
  * Deferred benchmarks, against the same chains on native Promises and on Twisted
  * (bench/twisted/deferred.py):
  * - a Deferred with three callbacks, fired, one after another;
- * - the same, all made first and then all fired (the shape of PERFORMANCE.md's anchor);
+ * - the same, all made first and then all fired (the shape of the anchor in docs/design/performance-goals.md);
  * - a 10,000-deep chain of returned Deferreds, per link.
  *
- * Target (PERFORMANCE.md): the Deferred chain at least 5x faster than the native Promise chain.
+ * Target (docs/design/performance-goals.md): the Deferred chain at least 5x faster than the native Promise chain.
  */
 import { Deferred } from "../defer";
 import type { BenchContext, Benchmark } from "./benchmark";

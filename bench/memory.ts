@@ -4,7 +4,7 @@
  * bench/twisted/memory.py. The handles are kept in an array allocated before measuring, so
  * neither side pays for it.
  *
- * Target (PERFORMANCE.md): <= 150 B per pending call.
+ * Target (docs/design/performance-goals.md): <= 150 B per pending call.
  */
 import { Reactor } from "../reactor";
 import type { BenchContext, Benchmark } from "./benchmark";

@@ -207,7 +207,7 @@ export function renderReport(report: Report): string {
     parts.push(
       "All figures are medians over several rounds, every workload run side by side with its Node anchor in one process. " +
         "Ratios say how twisted-ts compares (faster, smaller, lower: twisted-ts is better). " +
-        "Goals are from PERFORMANCE.md; they are reported, not asserted.",
+        "Goals are from docs/design/performance-goals.md; they are reported, not asserted.",
     );
   }
   const growth = report.results.flatMap((r) => r.growth ?? []);

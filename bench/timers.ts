@@ -9,13 +9,13 @@
  *
  * "Fired" waits up to 50 ms of real time, which at small N would dominate the wall time: its
  * scaling figures are CPU time (user + system) per call. The headline (largest N, where the run
- * is CPU-bound) is wall time, as PERFORMANCE.md's anchors.
+ * is CPU-bound) is wall time, as the anchors of docs/design/performance-goals.md.
  *
  * And the queue alone (no event loop): N calls scheduled into the reactor's TimerQueue then
  * popped in order, against heap-js, the general-purpose heap this queue was chosen over (the
  * measured baseline that keeps the choice of an own queue visible).
  *
- * Targets (PERFORMANCE.md): fired >= 2.5x faster than setTimeout; scheduled+cancelled at least as
+ * Targets (docs/design/performance-goals.md): fired >= 2.5x faster than setTimeout; scheduled+cancelled at least as
  * fast as setTimeout + clearTimeout.
  */
 import { Heap } from "heap-js";

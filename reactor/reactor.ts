@@ -3,7 +3,7 @@
  * @module
  */
 import { err } from "../log";
-import { DelayedCall, EMPTY_ARGS } from "./delayed-call";
+import type { DelayedCall } from "./delayed-call";
 import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning } from "./errors";
 import type { IReactorCore, IReactorTime, TriggerId } from "../core/interfaces";
 import { SystemEvent, Trigger, checkPhase, type Phase } from "./system-event";
@@ -11,7 +11,6 @@ import { TimerQueue } from "./timer-queue";
 import { WakeThread } from "./wake-thread";
 import { checkCallable, checkDelay, checkTime } from "../core/validate";
 
-type Fn = (...args: unknown[]) => unknown;
 
 /**
  * The public methods bound to their reactor in the constructor, so that each works when passed
@@ -151,19 +150,9 @@ export class Reactor implements IReactorTime, IReactorCore {
    * call.cancel();
    * ```
    */
-  callLater<A extends unknown[]>(delay: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A>;
-  callLater(delay: number, f: (...args: unknown[]) => unknown): DelayedCall {
+  callLater<A extends unknown[]>(delay: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A> {
     checkDelay("callLater", delay);
     checkCallable("callLater", f);
-    // No rest parameter and no `arguments` object for the usual call, with no arguments for f:
-    // either would be allocated on every call (this is the hottest entry point of the reactor).
-    // `arguments.length` alone, and `apply(this, arguments)`, are compiled without one.
-    if (arguments.length === 2) return this.#timers.schedule(this.seconds() + delay, f, EMPTY_ARGS as unknown as unknown[]);
-    // eslint-disable-next-line prefer-rest-params, prefer-spread
-    return this.#callLaterWithArgs.apply(this, arguments as unknown as [number, Fn, ...unknown[]]);
-  }
-
-  #callLaterWithArgs(delay: number, f: Fn, ...args: unknown[]): DelayedCall {
     return this.#timers.schedule(this.seconds() + delay, f, args);
   }
 
@@ -172,16 +161,8 @@ export class Reactor implements IReactorTime, IReactorCore {
    * the same as `callLater(0, f, ...args)`.
    * @throws TypeError when `f` is not a function.
    */
-  callSoon<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): DelayedCall<A>;
-  callSoon(f: Fn): DelayedCall {
+  callSoon<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): DelayedCall<A> {
     checkCallable("callSoon", f);
-    // As callLater: no array for the usual call without arguments.
-    if (arguments.length === 1) return this.#timers.schedule(this.seconds(), f, EMPTY_ARGS as unknown as unknown[]);
-    // eslint-disable-next-line prefer-rest-params, prefer-spread
-    return this.#callSoonWithArgs.apply(this, arguments as unknown as [Fn, ...unknown[]]);
-  }
-
-  #callSoonWithArgs(f: Fn, ...args: unknown[]): DelayedCall {
     return this.#timers.schedule(this.seconds(), f, args);
   }
 
@@ -191,16 +172,9 @@ export class Reactor implements IReactorTime, IReactorCore {
    * @throws TypeError when `when` is not a number or `f` is not a function.
    * @throws RangeError when `when` is NaN.
    */
-  callAt<A extends unknown[]>(when: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A>;
-  callAt(when: number, f: Fn): DelayedCall {
+  callAt<A extends unknown[]>(when: number, f: (...args: A) => unknown, ...args: A): DelayedCall<A> {
     checkTime("callAt", when);
     checkCallable("callAt", f);
-    if (arguments.length === 2) return this.#timers.schedule(when, f, EMPTY_ARGS as unknown as unknown[]);
-    // eslint-disable-next-line prefer-rest-params, prefer-spread
-    return this.#callAtWithArgs.apply(this, arguments as unknown as [number, Fn, ...unknown[]]);
-  }
-
-  #callAtWithArgs(when: number, f: Fn, ...args: unknown[]): DelayedCall {
     return this.#timers.schedule(when, f, args);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The contract (shared/API.md): every public name is exported by its module and by the package
+ * The contract (the API reference and docs/porting.md): every public name is exported by its module and by the package
  * root, with the kind the contract gives it. Signatures are checked by the type checker through
  * the tests that use them; this guards against a name being dropped or moved.
  */
