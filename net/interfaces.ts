@@ -31,9 +31,13 @@ export interface ITCPTransport extends ITransport {
   abortConnection(): void;
   /** Half-closes: sends FIN, keeps reading. */
   loseWriteConnection(): void;
+  /** Whether Nagle's algorithm is off (TCP_NODELAY). */
   getTcpNoDelay(): boolean;
+  /** Turns Nagle's algorithm off (true) or on (false). */
   setTcpNoDelay(enabled: boolean): void;
+  /** Whether TCP keep-alive probes are on (SO_KEEPALIVE). */
   getTcpKeepAlive(): boolean;
+  /** Turns TCP keep-alive probes on or off. */
   setTcpKeepAlive(enabled: boolean): void;
 }
 
@@ -46,22 +50,30 @@ export type TLSOptions = SecureContextOptions &
 
 /** A transport that can be upgraded to TLS in place (STARTTLS). */
 export interface ITLSTransport extends ITCPTransport {
+  /**
+   * Upgrades the connection to TLS in place: bytes written after this call are encrypted.
+   * `isServer` (default false: a client) says which side of the handshake this end takes.
+   */
   startTLS(options: TLSOptions, isServer?: boolean): void;
 }
 
 /** A source of data a consumer can stop. */
 export interface IProducer {
+  /** Stops for good: the consumer will take no more. */
   stopProducing(): void;
 }
 
 /** A producer that writes on its own until paused ("streaming"). */
 export interface IPushProducer extends IProducer {
+  /** Stops writing until `resumeProducing()` (the consumer's buffer is full). */
   pauseProducing(): void;
+  /** Writes again after a pause. */
   resumeProducing(): void;
 }
 
 /** A producer that writes once each time it is asked ("non-streaming"). */
 export interface IPullProducer extends IProducer {
+  /** Writes one chunk: the consumer is ready for more. */
   resumeProducing(): void;
 }
 
@@ -69,12 +81,15 @@ export interface IPullProducer extends IProducer {
 export interface IConsumer {
   /** Registers `producer`; `streaming` says push (true) or pull (false). A second one throws. */
   registerProducer(producer: IProducer, streaming: boolean): void;
+  /** Forgets the registered producer (it has finished). */
   unregisterProducer(): void;
+  /** Takes `data` (a `string` is encoded as UTF-8). */
   write(data: Data): void;
 }
 
 /** A listening port. */
 export interface IListeningPort {
+  /** The address the port is bound to. */
   getHost(): Address;
   /** Stops accepting connections (open ones stay open); fires once the port is closed. */
   stopListening(): Deferred<void>;
@@ -84,16 +99,23 @@ export interface IListeningPort {
 
 /** A client connection attempt, which can be repeated. */
 export interface IConnector {
+  /** Starts a connection attempt (again, after a failure or a lost connection). */
   connect(): void;
+  /** Closes the connection, or stops the attempt in progress. */
   disconnect(): void;
+  /** Stops the attempt in progress. @throws NotConnectingError when not connecting. */
   stopConnecting(): void;
+  /** Where it connects to. */
   getDestination(): Address;
+  /** Where the connector stands. */
   readonly state: "disconnected" | "connecting" | "connected";
 }
 
 /** A protocol told separately when each direction of the connection closes. */
 export interface IHalfCloseableProtocol {
+  /** The peer closed its side (sent FIN): no more data will arrive; writing still works. */
   readConnectionLost(): void;
+  /** This side's writing was closed (`loseWriteConnection()` has taken effect). */
   writeConnectionLost(): void;
 }
 
@@ -101,10 +123,15 @@ export interface IHalfCloseableProtocol {
 export interface IProtocol {
   /** Sets `transport` and `connected`, then calls `connectionMade()`. */
   makeConnection(transport: ITransport): void;
+  /** The connection is made. */
   connectionMade(): void;
+  /** Bytes arrived, in chunks of any size. */
   dataReceived(data: Buffer): void;
+  /** The connection ended (called once), with why. */
   connectionLost(reason: Failure): void;
+  /** True between `makeConnection` and `connectionLost`. */
   connected: boolean;
+  /** The transport it writes to; null until connected. */
   transport: ITransport | null;
 }
 
@@ -112,7 +139,9 @@ export interface IProtocol {
 export interface IProtocolFactory {
   /** A protocol for a connection from/to `addr`, or null to refuse it. */
   buildProtocol(addr: Address): IProtocol | null;
+  /** A port or connector starts using this factory. */
   doStart(): void;
+  /** A port or connector stopped using this factory. */
   doStop(): void;
 }
 
@@ -156,18 +185,27 @@ export interface UNIXConnectOptions {
 
 /** `reactor.listenTCP` / `connectTCP` (Twisted's IReactorTCP). */
 export interface IReactorTCP {
+  /**
+   * Listens on TCP `port` (0: any free port) with `factory` building a protocol per connection.
+   * Binding is asynchronous: the port's `whenListening()` fires once bound.
+   */
   listenTCP(port: number, factory: IProtocolFactory, options?: TCPListenOptions): IListeningPortReady;
+  /** Connects to `host`:`port`; `factory` is told of the attempt's outcome (see ClientFactory). */
   connectTCP(host: string, port: number, factory: ClientFactory, options?: TCPConnectOptions): IConnector;
 }
 
 /** `reactor.listenUNIX` / `connectUNIX` (Twisted's IReactorUNIX). */
 export interface IReactorUNIX {
+  /** Listens on the UNIX socket path `address`. */
   listenUNIX(address: string, factory: IProtocolFactory, options?: UNIXListenOptions): IListeningPortReady;
+  /** Connects to the UNIX socket path `address`. */
   connectUNIX(address: string, factory: ClientFactory, options?: UNIXConnectOptions): IConnector;
 }
 
 /** `reactor.listenSSL` / `connectSSL` (Twisted's IReactorSSL). */
 export interface IReactorSSL {
+  /** Listens on TCP `port` with TLS (`tls`: the certificate and key). */
   listenSSL(port: number, factory: IProtocolFactory, tls: TLSOptions, options?: TCPListenOptions): IListeningPortReady;
+  /** Connects to `host`:`port` with TLS; the server's certificate and name are verified by default. */
   connectSSL(host: string, port: number, factory: ClientFactory, tls: TLSOptions, options?: TCPConnectOptions): IConnector;
 }
