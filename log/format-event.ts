@@ -45,7 +45,18 @@ export function formatEvent(event: object): string {
  * `Unable to format event <event>: <error>`. Never throws.
  */
 export function formatUnformattableEvent(event: object, error: unknown): string {
-  return `Unable to format event ${repr(event)}: ${errorText(error)}`;
+  // `message` is left out: for an unformattable event it holds this very text already.
+  let shown: object = event;
+  try {
+    if ("message" in event && "log_format" in event) {
+      const { message, ...rest } = event as AnyEvent;
+      void message;
+      shown = rest;
+    }
+  } catch {
+    shown = event;
+  }
+  return `Unable to format event ${repr(shown)}: ${errorText(error)}`;
 }
 
 function errorText(error: unknown): string {

@@ -379,9 +379,9 @@ function floatText(x: number, type: string, precision: number | undefined, alter
   switch (type) {
     case "f":
     case "F":
-      return x.toFixed(p) + (alternate && p === 0 ? "." : "");
+      return toFixedEven(x, p) + (alternate && p === 0 ? "." : "");
     case "%":
-      return (x * 100).toFixed(p) + "%";
+      return toFixedEven(x * 100, p) + "%";
     case "e":
     case "E":
       return exponential(x, p, upper);
@@ -389,9 +389,9 @@ function floatText(x: number, type: string, precision: number | undefined, alter
       // g / G: significant digits, fixed or exponential by the exponent, trailing zeros dropped.
       const sig = p === 0 ? 1 : p;
       if (x === 0) return alternate ? (0).toFixed(sig - 1) : "0";
-      const exp = Number(x.toExponential(sig - 1).split("e")[1]);
+      const exp = Number(toExponentialEven(x, sig - 1).split("e")[1]);
       if (exp >= -4 && exp < sig) {
-        const fixed = x.toFixed(sig - 1 - exp);
+        const fixed = toFixedEven(x, sig - 1 - exp);
         return alternate ? fixed : stripZeros(fixed);
       }
       const [mantissa, e] = exponential(x, sig - 1, upper).split(/(?=[eE])/);
@@ -404,8 +404,32 @@ function stripZeros(text: string): string {
   return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
 }
 
+// JavaScript rounds an exact tie (0.25 to one digit) up; Python, to even ("0.2"). A double's
+// decimal expansion is exact, so a tie shows as a 5 followed only by zeros in a wider rendering.
+const EXTRA = 30;
+
+function toFixedEven(x: number, digits: number): string {
+  const plain = x.toFixed(digits);
+  if (digits + EXTRA > 100 || x >= 1e21) return plain;
+  const wide = x.toFixed(digits + EXTRA);
+  const cut = wide.length - EXTRA;
+  if (wide[cut] !== "5" || !/^0*$/.test(wide.slice(cut + 1))) return plain;
+  const truncated = wide.slice(0, digits === 0 ? cut - 1 : cut);
+  return Number(truncated[truncated.length - 1]) % 2 === 0 ? truncated : plain;
+}
+
+function toExponentialEven(x: number, digits: number): string {
+  const plain = x.toExponential(digits);
+  if (digits + EXTRA > 100) return plain;
+  const [mantissa, exp] = x.toExponential(digits + EXTRA).split("e");
+  const cut = mantissa.length - EXTRA;
+  if (mantissa[cut] !== "5" || !/^0*$/.test(mantissa.slice(cut + 1))) return plain;
+  const truncated = mantissa.slice(0, digits === 0 ? cut - 1 : cut);
+  return Number(truncated[truncated.length - 1]) % 2 === 0 ? `${truncated}e${exp}` : plain;
+}
+
 function exponential(x: number, digits: number, upper: boolean): string {
-  const [mantissa, exp] = x.toExponential(digits).split("e");
+  const [mantissa, exp] = toExponentialEven(x, digits).split("e");
   const e = Number(exp);
   const text = `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
   return upper ? text.toUpperCase() : text;

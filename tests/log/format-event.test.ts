@@ -93,3 +93,10 @@ describe("log eventAsText and formatEventAsClassicLogText", () => {
     expect(formatTraceback(42)).to.match(/^\(UNABLE TO OBTAIN TRACEBACK FROM EVENT\):/);
   });
 });
+
+describe("log formatEvent of an event that cannot be formatted", () => {
+  it("does not nest the earlier description (the event's message) in the new one", () => {
+    const event = { log_format: "{0}", message: "Unable to format event {...}: tuple index out of range", x: 1 };
+    expect(formatEvent(event)).to.equal("Unable to format event { log_format: '{0}', x: 1 }: tuple index out of range");
+  });
+});

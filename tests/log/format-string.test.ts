@@ -94,3 +94,21 @@ describe("log formatWithCall (PEP 3101)", () => {
     expect(str(hostile)).to.be.a("string");
   });
 });
+
+describe("log formatWithCall rounds exact ties to even, as Python", () => {
+  const cases: Array<[string, number, string]> = [
+    ["{x:.1f}", 0.25, "0.2"],
+    ["{x:.1f}", 0.35, "0.3"], // 0.35 is below the tie in binary
+    ["{x:.0f}", 2.5, "2"],
+    ["{x:.0f}", 3.5, "4"],
+    ["{x:.1e}", 1250, "1.2e+03"],
+    ["{x:.2g}", 0.125, "0.12"],
+    ["{x:.0%}", 0.125, "12%"],
+    ["{x:.2f}", 1.005, "1.00"],
+  ];
+  for (const [format, x, expected] of cases) {
+    it(`${format} of ${x} gives ${expected}`, () => {
+      expect(formatWithCall(format, { x })).to.equal(expected);
+    });
+  }
+});
