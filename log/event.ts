@@ -26,16 +26,22 @@ export type LogEvent = {
   /** The `why` given to `err()`. */
   why?: string;
   /**
-   * Twisted's keys, set on every event the runtime publishes: `log_format` (the PEP 3101 format
+   * The PEP 3101 format `message` was made from. Twisted's keys are set on every event the
+   * runtime publishes: `log_format` (the PEP 3101 format
    * `message` was made from), `log_level` (same as `level`), `log_namespace`, `log_time` (same as
    * `time`), `log_failure` (same as `failure`), and from a Logger `log_source` and `log_logger`;
    * `msg()`/`err()` events also carry `log_text` and `log_system`. Hand-made events may lack them.
    */
   log_format?: string;
+  /** Twisted's level key: the same as `level`. */
   log_level?: LogLevel;
+  /** Twisted's namespace key: `namespace`, or `"log_legacy"` for `msg`/`err` without one. */
   log_namespace?: string;
+  /** Twisted's time key: the same as `time`. */
   log_time?: number;
+  /** Twisted's failure key: the same as `failure`. */
   log_failure?: Failure;
+  /** The object that logged (a Logger's source; `null` when it has none). */
   log_source?: unknown;
   [key: string]: unknown;
 };

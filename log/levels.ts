@@ -13,7 +13,7 @@ const RANK: Readonly<Record<string, number>> = { debug: 0, info: 1, warn: 2, err
 
 /**
  * Thrown for a value that is not a log level, as Twisted's `InvalidLogLevelError`
- * (by {@link LogLevel.levelWithName}, `LogLevelFilterPredicate.setLogLevelForNamespace` and
+ * (by `LogLevel.levelWithName`, `LogLevelFilterPredicate.setLogLevelForNamespace` and
  * `Logger.emit`).
  */
 export class InvalidLogLevelError extends NamedError {
@@ -30,7 +30,7 @@ export class InvalidLogLevelError extends NamedError {
 /**
  * Twisted's `LogLevel` constants. A level is its name (`LogLevel.info === "info"`, so Twisted's
  * `level.name` is the level itself), and the same string is an event's `level` and `log_level`.
- * Python compares levels with `<`; here use {@link LogLevel.compare} or {@link LogLevel.atLeast}.
+ * Python compares levels with `<`; here use `LogLevel.compare` or `LogLevel.atLeast`.
  *
  * @example
  * ```ts

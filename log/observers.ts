@@ -12,7 +12,14 @@ import { formatEventAsClassicLogText, formatTime, timeFormatRFC3339 } from "./fo
  * Where a {@link FileLogObserver} writes: a stream (`process.stdout`, an `fs.WriteStream`, anything
  * with `write(text)`; `flush()` is called after each event when it has one), or a file descriptor.
  */
-export type LogFile = { write(text: string): unknown; flush?(): unknown } | number;
+export type LogFile =
+  | {
+      /** Writes text (a whole line or more). */
+      write(text: string): unknown;
+      /** Called after each event's text, when present. */
+      flush?(): unknown;
+    }
+  | number;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface FileLogObserver {

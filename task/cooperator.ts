@@ -39,7 +39,10 @@ export interface CooperatorOptions {
    * that the reactor runs its other due calls (and Node its I/O) between ticks. Only `cancel()`
    * of the handle is used, so any `{ cancel(): void }` will do (an IDelayedCall is one).
    */
-  scheduler?: (x: () => void) => { cancel(): void };
+  scheduler?: (x: () => void) => {
+    /** Unschedules the tick. */
+    cancel(): void;
+  };
   /** Whether tasks run as soon as they are added (default true); otherwise from `start()`. */
   started?: boolean;
 }
