@@ -32,7 +32,7 @@ export function formatEvent(event: object): string {
     if ("log_flattened" in e) return flatFormat(e);
     let format = e.log_format;
     if (format === undefined || format === null) return typeof e.message === "string" ? e.message : "";
-    if (format instanceof Uint8Array) format = Buffer.from(format).toString("utf8");
+    if (format instanceof Uint8Array) format = new TextDecoder("utf-8", { fatal: true }).decode(format);
     if (typeof format !== "string") throw new FormatError(`Log format must be str, not ${repr(format)}`);
     return formatWithCall(format, e);
   } catch (error) {

@@ -35,6 +35,7 @@ describe("log formatEvent", () => {
 
   it("decodes a byte-array format as UTF-8", () => {
     expect(formatEvent({ log_format: Buffer.from("h\u00e9 {x}"), x: 1 })).to.equal("h\u00e9 1");
+    expect(formatEvent({ log_format: Buffer.from([0x53, 0xe1]) })).to.match(/^Unable to format event /);
   });
 });
 

@@ -84,6 +84,18 @@ describe("log FileLogObserver and textFileLogObserver", () => {
     expect(out.text().endsWith("\n\t\n")).to.equal(true); // Twisted's trailing tab line after a traceback
   });
 
+  it("textFileLogObserver takes a strftime time format (Twisted's test_timeFormat)", () => {
+    const out = collector();
+    textFileLogObserver(out, "%f")({ log_format: "XYZZY", log_time: 112345.6 } as unknown as LogEvent);
+    expect(out.text()).to.equal("600000 [-#-] XYZZY\n");
+  });
+
+  it("textFileLogObserver notes a failure whose traceback cannot be had, instead of throwing", () => {
+    const out = collector();
+    textFileLogObserver(out)({ log_failure: {} } as unknown as LogEvent);
+    expect(out.text()).to.contain("(UNABLE TO OBTAIN TRACEBACK FROM EVENT)");
+  });
+
   it("textFileLogObserver's default time is RFC 3339 with the zone", () => {
     const out = collector();
     new Logger("ns", null, textFileLogObserver(out)).warn("w");
