@@ -145,10 +145,20 @@ function failureFromJSON(record: Record<string, unknown>): Failure {
   const typeInfo = record.type as { __name__?: unknown } | undefined;
   const name = typeof typeInfo?.__name__ === "string" && typeInfo.__name__ !== "" ? typeInfo.__name__ : "Error";
   const cls = { [name]: class extends Error {} }[name];
-  const error = new cls(typeof record.value === "string" ? record.value : String(record.value));
+  // A Twisted record's value is `{"unpersistable": true}`: there is no message to show.
+  const message = typeof record.value === "string" ? record.value : "";
+  const error = new cls(message);
   error.name = name;
-  if (typeof record.stack === "string") error.stack = record.stack;
-  else delete (error as { stack?: string }).stack;
+  if (typeof record.stack === "string") {
+    error.stack = record.stack;
+  } else if (Array.isArray(record.frames) && record.frames.length > 0) {
+    // Twisted's frames, [function, file, line, ...], outermost first: as a V8 stack.
+    const frames = (record.frames as unknown[]).filter(Array.isArray) as unknown[][];
+    const lines = frames.reverse().map((f) => `    at ${String(f[0])} (${String(f[1])}:${String(f[2])})`);
+    error.stack = [`${name}: ${message}`, ...lines].join("\n");
+  } else {
+    delete (error as { stack?: string }).stack;
+  }
   return new Failure(error);
 }
 

@@ -124,13 +124,16 @@ describe("log JSON: jsonFileLogObserver, eventsFromJSONLogFile", () => {
         "buf = io.StringIO()",
         "log = Logger(namespace='py', observer=jsonFileLogObserver(buf))",
         "log.info('value {value!r} doing {something}.', value=7, something='a task')",
+        "try:\n    1/0\nexcept ZeroDivisionError:\n    log.failure('oops')",
         "print(buf.getvalue(), end='')",
       ].join("\n");
       python = execFileSync("/usr/bin/python3", ["-c", script], { encoding: "utf8" });
     } catch {
       this.skip();
     }
-    const [event] = [...eventsFromJSONLogFile(python)] as LogEvent[];
+    const [event, failed] = [...eventsFromJSONLogFile(python)] as LogEvent[];
+    expect(failed.log_failure?.type?.name).to.equal("ZeroDivisionError");
+    expect(failed.log_failure?.getTraceback()).to.equal("Traceback (failure): ZeroDivisionError: \n    at <module> (<string>:7)\n");
     expect(formatEvent(event)).to.equal("value 7 doing a task.");
     expect(event.log_level).to.equal("info");
     expect(event.log_namespace).to.equal("py");
