@@ -255,6 +255,8 @@ function typeName(value: unknown): string {
  */
 export function repr(value: unknown): string {
   try {
+    // A class or function by its name only: its static members (a `static log`) are noise here.
+    if (typeof value === "function") return functionName(value);
     return inspect(value, { breakLength: Infinity, depth: 2 });
   } catch {
     return `[unprintable ${typeof value}]`;
@@ -267,8 +269,20 @@ export function repr(value: unknown): string {
  * Never throws.
  */
 export function str(value: unknown): string {
-  if (Array.isArray(value)) return repr(value);
+  if (Array.isArray(value) || typeof value === "function") return repr(value);
   return formatValue(value);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+function functionName(f: Function): string {
+  let isClass = false;
+  try {
+    isClass = /^class[\s{]/.test(Function.prototype.toString.call(f));
+  } catch {
+    // A Proxy of a function: shown as a function.
+  }
+  const name = typeof f.name === "string" && f.name !== "" ? f.name : "(anonymous)";
+  return isClass ? `[class ${name}]` : `[Function: ${name}]`;
 }
 
 // [[fill]align][sign][z][#][0][width][grouping][.precision][type]

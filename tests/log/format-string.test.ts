@@ -85,6 +85,16 @@ describe("log formatWithCall (PEP 3101)", () => {
     expect(parseFormat("plain")).to.deep.equal([{ literal: "plain" }]);
   });
 
+  it("shows a class or function by its name only", () => {
+    class Thing {
+      static log = 1;
+    }
+    function helper(): void {}
+    expect(formatWithCall("{c} {c!r} {f} {a}", { c: Thing, f: helper, a: () => 1 })).to.equal(
+      "[class Thing] [class Thing] [Function: helper] [Function: a]",
+    );
+  });
+
   it("repr quotes strings; str leaves them and inspects arrays; neither throws", () => {
     expect(repr("x")).to.equal("'x'");
     expect(str("x")).to.equal("x");
