@@ -93,10 +93,34 @@ export class Failure {
    * (an `Error`'s `stack`).
    */
   getTraceback(): string {
-    const stack = this.#formatStack();
+    const frames = this.#frameLines();
     const head = `Traceback (failure): ${this.#typeName()}: ${this.getErrorMessage()}`;
-    if (stack === undefined) return `${head}\n  (the value is not an Error, so it has no stack)\n`;
-    return `${head}\n${stack}\n`;
+    if (frames === undefined) return `${head}\n  (the value is not an Error, so it has no stack)\n`;
+    // The stack's own first line(s) repeat the type and message of the head: only frames follow it.
+    return frames.length === 0 ? `${head}\n` : `${head}\n${frames.join("\n")}\n`;
+  }
+
+  /**
+   * A short report, as Twisted's `getBriefTraceback`: `Traceback: <class 'Type'>: message`, then
+   * one `file:line:function` line per frame, outermost first (Python's "most recent call last");
+   * `Traceback (failure with no frames): …` for a value without a stack.
+   */
+  getBriefTraceback(): string {
+    const frames = this.#frameLines();
+    const what = `<class '${this.#typeName()}'>: ${this.getErrorMessage()}`;
+    if (frames === undefined || frames.length === 0) return `Traceback (failure with no frames): ${what}\n`;
+    const brief = frames.map(briefFrame).reverse();
+    return `Traceback: ${what}\n${brief.join("\n")}\n`;
+  }
+
+  /** The stack's frame lines (`    at f (file:1:2)`), `undefined` when the value has no stack. */
+  #frameLines(): string[] | undefined {
+    const stack = this.#formatStack();
+    if (stack === undefined) return undefined;
+    const lines = stack.split("\n");
+    const first = lines.findIndex((line) => /^\s+at /.test(line));
+    // A stack in another format (set by hand) is shown whole.
+    return first < 0 ? lines.filter((line) => line !== "") : lines.slice(first);
   }
 
   /** Throws the wrapped value, as `raise` would. */
@@ -113,9 +137,9 @@ export class Failure {
     this.#formatStack();
   }
 
-  /** `[Failure instance: Type: message]`, as Twisted prints one. */
+  /** `[Failure instance: <brief traceback>]`, as Twisted's `str(failure)`; see {@link getBriefTraceback}. */
   toString(): string {
-    return `[Failure instance: ${this.#typeName()}: ${this.getErrorMessage()}]`;
+    return `[Failure instance: ${this.getBriefTraceback()}]`;
   }
 
   #formatStack(): string | undefined {
@@ -135,6 +159,13 @@ export class Failure {
     if (t !== undefined && t.name) return t.name;
     return this.value === null ? "null" : typeof this.value;
   }
+}
+
+/** `    at f (file:1:2)` as Twisted's brief `file:1:f`. */
+function briefFrame(line: string): string {
+  const m = /^\s+at (?:(.*?) \((.*):(\d+):\d+\)|(.*):(\d+):\d+)$/.exec(line);
+  if (m === null) return line.trim();
+  return m[1] !== undefined ? `${m[2]}:${m[3]}:${m[1]}` : `${m[4]}:${m[5]}:<module>`;
 }
 
 function isInstance(value: unknown, type: ErrorType): boolean {

@@ -17,8 +17,14 @@ export interface DeferredListOptions {
   consumeErrors?: boolean;
 }
 
-/** One entry of a DeferredList's result: `[true, result]` or `[false, failure]`. */
-export type DeferredListEntry<T> = [boolean, T | Failure];
+/**
+ * One entry of a DeferredList's result: `[true, result]` or `[false, failure]`, so testing the
+ * flag narrows the value (`if (entry[0]) entry[1]` is a `T`).
+ */
+export type DeferredListEntry<T> = [true, T] | [false, Failure];
+
+/** The results of a tuple (or array) of Deferreds, position by position (`Promise.all`'s typing). */
+export type DeferredResults<D extends readonly unknown[]> = { -readonly [K in keyof D]: D[K] extends PromiseLike<infer R> ? R : D[K] };
 
 /**
  * Collects the results of several Deferreds and fires once they have all fired, with one
@@ -90,7 +96,7 @@ export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<
   }
 
   #onResult(result: T | Failure, index: number, succeeded: boolean): T | Failure | null {
-    this.resultList[index] = [succeeded, result];
+    this.resultList[index] = [succeeded, result] as DeferredListEntry<T>;
     this.#finishedCount++;
     if (!this.called) {
       if (succeeded && this.fireOnOneCallback) {
@@ -131,6 +137,12 @@ export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<
  * gatherResults([getUser(1), getUser(2)]).addCallback(([a, b]) => console.log(a.name, b.name));
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function gatherResults<const D extends ReadonlyArray<Deferred<any>>>(
+  deferreds: D,
+  consumeErrors?: boolean,
+): Deferred<DeferredResults<D>>;
+export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors?: boolean): Deferred<T[]>;
 export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors = false): Deferred<T[]> {
   const list = new DeferredList<T>(deferreds, { fireOnOneErrback: true, consumeErrors });
   // Only successes get here: the first failure fails the list.

@@ -12,6 +12,12 @@ import { Failure } from "../core/failure";
 /** A value, or a Deferred or thenable that will produce it. What a callback may return. */
 export type Awaitable<T> = T | Deferred<T> | PromiseLike<T>;
 
+/**
+ * A callback's result type without `Failure`: a returned Failure continues the errback chain, it
+ * is never a result (`addCallback(x => ok ? x : failure)` stays `Deferred<typeof x>`).
+ */
+export type ResultOf<U> = Exclude<U, Failure>;
+
 // The callback chain is an array with one slot per step. The common step, `addCallback(f)`
 // with no extra arguments, is stored as the bare function; every other step (errbacks, extra
 // arguments, addBoth, addCallbacks, chaining) as an Entry. The hot path (three callbacks, fired
@@ -247,7 +253,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * result. Returns this Deferred, typed for the new result.
    * @throws TypeError when `cb` is not a function.
    */
-  addCallback<U, A extends unknown[]>(cb: (result: T, ...args: A) => Awaitable<U>, ...args: A): Deferred<U>;
+  addCallback<U, A extends unknown[]>(cb: (result: T, ...args: A) => Awaitable<U>, ...args: A): Deferred<ResultOf<U>>;
   addCallback(cb: (result: T, ...args: unknown[]) => unknown): Deferred<unknown> {
     checkCallable("addCallback", cb, "callback");
     // No rest parameter and no `arguments` object for the common call without extra arguments:
@@ -267,19 +273,19 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * it returns becomes a success result, unless it throws or returns a Failure.
    * @throws TypeError when `eb` is not a function.
    */
-  addErrback<U, A extends unknown[]>(eb: (failure: Failure, ...args: A) => Awaitable<U>, ...args: A): Deferred<T | U> {
+  addErrback<U, A extends unknown[]>(eb: (failure: Failure, ...args: A) => Awaitable<U>, ...args: A): Deferred<T | ResultOf<U>> {
     checkCallable("addErrback", eb, "errback");
-    return this.#add(new Entry(passthru, eb as Fn, NO_ARGS, args.length === 0 ? NO_ARGS : args)) as Deferred<T | U>;
+    return this.#add(new Entry(passthru, eb as Fn, NO_ARGS, args.length === 0 ? NO_ARGS : args)) as Deferred<T | ResultOf<U>>;
   }
 
   /**
    * Adds one function as both callback and errback: it sees the result or the Failure.
    * @throws TypeError when `f` is not a function.
    */
-  addBoth<U, A extends unknown[]>(f: (result: T | Failure, ...args: A) => Awaitable<U>, ...args: A): Deferred<U> {
+  addBoth<U, A extends unknown[]>(f: (result: T | Failure, ...args: A) => Awaitable<U>, ...args: A): Deferred<ResultOf<U>> {
     checkCallable("addBoth", f, "callback");
     const a = args.length === 0 ? NO_ARGS : args;
-    return this.#add(new Entry(f as Fn, f as Fn, a, a)) as Deferred<U>;
+    return this.#add(new Entry(f as Fn, f as Fn, a, a)) as Deferred<ResultOf<U>>;
   }
 
   /**
@@ -293,7 +299,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     eb?: ((failure: Failure, ...a: any[]) => Awaitable<V>) | null,
     options?: { callbackArgs?: unknown[] | null; errbackArgs?: unknown[] | null },
-  ): Deferred<U | V> {
+  ): Deferred<ResultOf<U | V>> {
     checkCallable("addCallbacks", cb, "callback");
     if (eb !== undefined && eb !== null) checkCallable("addCallbacks", eb, "errback");
     const cbArgs = options?.callbackArgs;
@@ -305,7 +311,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
         cbArgs && cbArgs.length > 0 ? cbArgs : NO_ARGS,
         ebArgs && ebArgs.length > 0 ? ebArgs : NO_ARGS,
       ),
-    ) as Deferred<U | V>;
+    ) as Deferred<ResultOf<U | V>>;
   }
 
   /**

@@ -7,7 +7,7 @@ export { Failure } from "../core/failure";
 export { NamedError } from "../core/named-error";
 export type { ErrorType } from "../core/failure";
 export { Deferred } from "./deferred";
-export type { Awaitable } from "./deferred";
+export type { Awaitable, ResultOf } from "./deferred";
 export {
   AlreadyCalledError,
   CancelledError,
@@ -21,7 +21,7 @@ export {
 export { succeed, fail, maybeDeferred, execute, ensureDeferred, setDebugging, getDebugging } from "./functions";
 export { inlineCallbacks } from "./inline-callbacks";
 export { DeferredList, gatherResults, race } from "./deferred-list";
-export type { DeferredListOptions, DeferredListEntry } from "./deferred-list";
+export type { DeferredListOptions, DeferredListEntry, DeferredResults } from "./deferred-list";
 export { DeferredLock, DeferredSemaphore } from "./locks";
 export { DeferredQueue } from "./deferred-queue";
 

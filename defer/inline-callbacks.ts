@@ -145,14 +145,14 @@ function finish<R>(d: Deferred<R>, value: R): void {
  * getUser(7).addCallback(console.log);
  * ```
  */
-export function inlineCallbacks<A extends unknown[], R>(
+export function inlineCallbacks<A extends unknown[], R, This = unknown>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  f: (...args: A) => Generator<unknown, R, any>,
-): (...args: A) => Deferred<R> {
+  f: (this: This, ...args: A) => Generator<unknown, R, any>,
+): (this: This, ...args: A) => Deferred<R> {
   if (typeof f !== "function") {
     throw new TypeError(`inlineCallbacks requires a generator function, got ${describeValue(f)}`);
   }
-  const unwound = function (this: unknown, ...args: A): Deferred<R> {
+  const unwound = function (this: This, ...args: A): Deferred<R> {
     const gen: unknown = f.apply(this, args);
     if (!isGenerator(gen)) {
       throw new TypeError(

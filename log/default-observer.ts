@@ -5,6 +5,7 @@
  */
 
 import { isAtLeast, type LogEvent, type Observer } from "./event";
+import { formatEvent as eventText } from "./format-event";
 
 /**
  * Writes events of level `warn`, `error` and `critical` to `process.stderr` as one line,
@@ -23,7 +24,9 @@ export const defaultObserver: Observer = (event: LogEvent): void => {
 };
 
 function formatEvent(event: LogEvent): string {
-  const line = `${isoTime(event.time)} [${event.namespace ?? "-"}#${event.level}] ${event.message}\n`;
+  // The event's text (a bare err()'s is "Unhandled Error", as Twisted's: the traceback below
+  // names the error, so it is not printed twice).
+  const line = `${isoTime(event.time)} [${event.namespace ?? "-"}#${event.level}] ${eventText(event)}\n`;
   if (event.failure === undefined) return line;
   let traceback: string;
   try {

@@ -4,9 +4,10 @@
  */
 
 import { Failure } from "../core/failure";
+import { formatEvent } from "./format-event";
+import type { LogLevel } from "./levels";
 
-/** How serious an event is, least to most. */
-export type LogLevel = "debug" | "info" | "warn" | "error" | "critical";
+export type { LogLevel } from "./levels";
 
 /** One logged occurrence, as delivered to every {@link Observer}. Extra keys come from `fields`. */
 export type LogEvent = {
@@ -24,6 +25,24 @@ export type LogEvent = {
   failure?: Failure;
   /** The `why` given to `err()`. */
   why?: string;
+  /**
+   * The PEP 3101 format `message` was made from. Twisted's keys are set on every event the
+   * runtime publishes: `log_format` (the PEP 3101 format
+   * `message` was made from), `log_level` (same as `level`), `log_namespace`, `log_time` (same as
+   * `time`), `log_failure` (same as `failure`), and from a Logger `log_source` and `log_logger`;
+   * `msg()`/`err()` events also carry `log_text` and `log_system`. Hand-made events may lack them.
+   */
+  log_format?: string;
+  /** Twisted's level key: the same as `level`. */
+  log_level?: LogLevel;
+  /** Twisted's namespace key: `namespace`, or `"log_legacy"` for `msg`/`err` without one. */
+  log_namespace?: string;
+  /** Twisted's time key: the same as `time`. */
+  log_time?: number;
+  /** Twisted's failure key: the same as `failure`. */
+  log_failure?: Failure;
+  /** The object that logged (a Logger's source; `null` when it has none). */
+  log_source?: unknown;
   [key: string]: unknown;
 };
 
@@ -38,15 +57,24 @@ export function isAtLeast(level: LogLevel, min: LogLevel): boolean {
 }
 
 // The keys that state what the call means; `fields` may add to an event but not contradict these.
-const RESERVED = new Set(["time", "level", "message", "isError", "failure", "why"]);
+const RESERVED = new Set(["time", "level", "message", "isError", "failure", "why", "log_failure"]);
 
 /** What a producer knows about an event before `fields` are merged in. */
 export type EventParts = {
   level: LogLevel;
-  message: string;
+  /** The text; when omitted, `format` formatted with the finished event (a Logger's case). */
+  message?: string;
+  /** The PEP 3101 `log_format`; when omitted, `"{log_text}"` with `log_text` the `text` (default: the message). */
+  format?: string;
+  text?: string;
   namespace?: string;
   failure?: Failure;
   why?: string;
+  /** A Logger's `log_source` and `log_logger` (set only when `logger` is given). */
+  source?: unknown;
+  logger?: unknown;
+  /** Legacy `msg`/`err`: without a namespace, `log_namespace` "log_legacy" and `log_system` "-", as Twisted's. */
+  legacy?: boolean;
 };
 
 /**
@@ -59,14 +87,39 @@ export function makeEvent(parts: EventParts, fields?: object): LogEvent {
   const event: LogEvent = {
     time: Date.now() / 1000,
     level: parts.level,
-    message: parts.message,
+    message: parts.message ?? "",
     isError: parts.failure !== undefined || isAtLeast(parts.level, "error"),
   };
   if (parts.namespace !== undefined) event.namespace = parts.namespace;
   if (parts.failure !== undefined) event.failure = parts.failure;
   if (parts.why !== undefined) event.why = parts.why;
   if (typeof fields === "object" && fields !== null) copyFields(event, fields);
+  addTwistedKeys(event, parts);
   return event;
+}
+
+// Set after `fields`, as Twisted's Logger.emit sets them over its keyword arguments.
+function addTwistedKeys(event: LogEvent, parts: EventParts): void {
+  if (parts.logger !== undefined) {
+    event.log_logger = parts.logger;
+    event.log_source = parts.source;
+  }
+  event.log_level = parts.level;
+  if (event.namespace !== undefined) {
+    event.log_namespace = event.namespace;
+  } else if (parts.legacy === true) {
+    event.log_namespace = "log_legacy";
+    if (event.log_system === undefined) event.log_system = "-";
+  }
+  if (parts.format !== undefined) {
+    event.log_format = parts.format;
+  } else {
+    event.log_text = parts.text ?? parts.message ?? "";
+    event.log_format = "{log_text}";
+  }
+  event.log_time = event.time;
+  if (parts.failure !== undefined) event.log_failure = parts.failure;
+  if (parts.message === undefined) event.message = formatEvent(event);
 }
 
 function copyFields(event: LogEvent, fields: object): void {

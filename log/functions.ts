@@ -14,7 +14,7 @@ import { publish } from "./publisher";
  */
 export function msg(...parts: unknown[]): void {
   try {
-    publish(makeEvent({ level: "info", message: parts.map(formatValue).join(" ") }));
+    publish(makeEvent({ level: "info", message: parts.map(formatValue).join(" "), legacy: true }));
   } catch {
     // Logging must never throw into the caller.
   }
@@ -44,7 +44,9 @@ export function err(failure?: Failure | unknown, why?: string, fields?: object):
     // explicit `undefined` is a value like any other.
     const f = arguments.length === 0 ? new Failure() : toFailure(failure);
     const reason = why === undefined ? undefined : formatValue(why);
-    publish(makeEvent({ level: "error", message: reason ?? errorMessage(f), failure: f, why: reason }, fields));
+    // As Twisted's text of an error: the `why`, or "Unhandled Error", then the traceback.
+    const text = reason ?? "Unhandled Error";
+    publish(makeEvent({ level: "error", message: reason ?? errorMessage(f), text, failure: f, why: reason, legacy: true }, fields));
   } catch {
     // Logging must never throw into the caller.
   }

@@ -1,7 +1,8 @@
 /**
  * Logging: a global publisher of {@link LogEvent}s to {@link Observer}s, the Twisted-style
- * `msg`/`err` functions and the leveled {@link Logger}. Loading this module registers
- * {@link defaultObserver}, which prints warnings and errors to stderr.
+ * `msg`/`err` functions and the leveled {@link Logger}, with `twisted.logger`'s formatting
+ * (PEP 3101 `log_format`), observers (text, JSON, filtering) and `startLogging`. Loading this
+ * module registers {@link defaultObserver}, which prints warnings and errors to stderr.
  * @module
  */
 import { fastExports } from "../core/fast-exports";
@@ -9,11 +10,35 @@ import { fastExports } from "../core/fast-exports";
 import { defaultObserver } from "./default-observer";
 import { addObserver } from "./publisher";
 
-export type { LogEvent, LogLevel, Observer } from "./event";
+export type { LogEvent, Observer } from "./event";
 export { addObserver, removeObserver, isObserving } from "./publisher";
 export { defaultObserver } from "./default-observer";
 export { msg, err } from "./functions";
 export { Logger } from "./logger";
+export { LogLevel, InvalidLogLevelError } from "./levels";
+export { formatWithCall, parseFormat, repr, str, FormatError, type FormatPiece } from "./format-string";
+export {
+  formatEvent,
+  formatUnformattableEvent,
+  formatTime,
+  formatTraceback,
+  eventAsText,
+  formatEventAsClassicLogText,
+  timeFormatRFC3339,
+  type EventAsTextOptions,
+} from "./format-event";
+export { flattenEvent, extractField, flatFormat } from "./flatten";
+export { FileLogObserver, textFileLogObserver, bitbucketLogObserver, type LogFile } from "./observers";
+export {
+  FilteringLogObserver,
+  LogLevelFilterPredicate,
+  PredicateResult,
+  shouldLogEvent,
+  type LogFilterPredicate,
+} from "./filter";
+export { LogPublisher, globalLogPublisher, LogBeginner, globalLogBeginner } from "./global";
+export { eventAsJSON, eventFromJSON, jsonFileLogObserver, eventsFromJSONLogFile, type JSONLogInput } from "./json";
+export { startLogging, startLoggingWithObserver, formatLegacyEvent } from "./legacy";
 
 // Registered at load so failures are visible before anyone configures logging.
 addObserver(defaultObserver);

@@ -1,32 +1,84 @@
 /**
- * `Logger`: leveled logging on behalf of one namespace.
+ * `Logger`: leveled logging on behalf of one namespace, as `twisted.logger.Logger`.
  * @module
  */
 
+import { inspect } from "node:util";
 import { Failure } from "../core/failure";
-import { makeEvent, toFailure, type LogLevel } from "./event";
+import { makeEvent, toFailure, type LogEvent, type Observer } from "./event";
 import { formatValue } from "./format";
+import { InvalidLogLevelError, LogLevel } from "./levels";
 import { publish } from "./publisher";
 
 /**
- * Publishes events at a chosen level, tagged with this logger's namespace. `error` and
- * `critical` events have `isError` true. `fields` are copied into the event; a string
- * `namespace` among them replaces the logger's for that event, the standard keys cannot be
- * overridden. No method ever throws.
+ * Publishes events at a chosen level, tagged with this logger's namespace, as Twisted's `Logger`.
+ * The first argument is a PEP 3101 format string (`log_format`) whose `{fields}` are taken from
+ * `fields`, which are also copied into the event: `log.info("value {value!r} doing {something}.",
+ * { value: 7, something: "a task" })` gives the message `value 7 doing a task.` (a literal brace
+ * is written `{{` or `}}`). A string `namespace` among the fields replaces the logger's for that
+ * event; the standard keys cannot be overridden. `error` and `critical` events have `isError`
+ * true. Every method is bound (it can be passed as a value) and never throws.
+ *
+ * In Python, `log = Logger()` as a class attribute takes its namespace from the class; here write
+ * `static log = Logger.forClass(this)` (see {@link Logger.forClass}).
  *
  * @example
  * ```ts
  * const log = new Logger("scheduler");
- * log.info("started", { tasks: 3 });
- * d.addErrback((f: Failure) => log.failure("tick failed", f));
+ * log.info("started {count} tasks", { count: 3 });
+ * d.addErrback((f: Failure) => log.failure("tick {n} failed", f, { n: 7 }));
  * ```
  */
 export class Logger {
   readonly #namespace: string | undefined;
+  readonly #source: unknown;
+  readonly #observer: Observer | undefined;
 
-  /** @param namespace tags every event (e.g. the Scheduler's name); omitted from events when not given. */
-  constructor(namespace?: string) {
+  /**
+   * @param namespace tags every event (`namespace` and `log_namespace`); omitted from events when
+   *   not given.
+   * @param source the object logging (`log_source` of each event; `null` when not given).
+   * @param observer where events go; by default the global publisher (every registered observer).
+   */
+  constructor(namespace?: string, source?: unknown, observer?: Observer) {
     this.#namespace = namespace;
+    this.#source = source === undefined ? null : source;
+    this.#observer = observer;
+    this.emit = this.emit.bind(this);
+    this.debug = this.debug.bind(this);
+    this.info = this.info.bind(this);
+    this.warn = this.warn.bind(this);
+    this.error = this.error.bind(this);
+    this.critical = this.critical.bind(this);
+    this.failure = this.failure.bind(this);
+  }
+
+  /**
+   * A Logger for a class or one of its instances, the counterpart of Python's `log = Logger()`
+   * class attribute (whose `__get__` names it after the class): the namespace is the class's name
+   * (or `namespace` when given), the source the class or the instance.
+   *
+   * @param owner a class (in a `static` field initialiser, `this` is the class) or an instance
+   *   (in an instance field initialiser, `this` is the instance).
+   * @param namespace overrides the class name, e.g. `"myapp.server.Echo"` (Python's `module.Class`).
+   * @throws {TypeError} when `owner` is neither an object nor a function.
+   *
+   * @example
+   * ```ts
+   * class Echo {
+   *   static log = Logger.forClass(this);     // namespace "Echo", log_source Echo
+   *   log = Logger.forClass(this);            // namespace "Echo", log_source this instance
+   *   received(data: string) { this.log.info("got {data!r}", { data }); }
+   * }
+   * ```
+   */
+  static forClass(owner: object, namespace?: string): Logger {
+    if ((typeof owner !== "object" && typeof owner !== "function") || owner === null) {
+      throw new TypeError(`Logger.forClass: owner must be a class or an object, not ${formatValue(owner)}`);
+    }
+    const cls = typeof owner === "function" ? owner : (owner as { constructor?: unknown }).constructor;
+    const name = typeof cls === "function" && cls.name ? cls.name : "-";
+    return new Logger(namespace ?? name, owner);
   }
 
   /** The namespace given to the constructor. */
@@ -34,48 +86,114 @@ export class Logger {
     return this.#namespace;
   }
 
-  /** Logs `message` at level `debug`. */
-  debug(message: string, fields?: object): void {
-    this.#emit("debug", message, fields);
+  /** The object logging (`log_source`), `null` when none was given. */
+  get source(): unknown {
+    return this.#source;
   }
 
-  /** Logs `message` at level `info`. */
-  info(message: string, fields?: object): void {
-    this.#emit("info", message, fields);
-  }
-
-  /** Logs `message` at level `warn`. */
-  warn(message: string, fields?: object): void {
-    this.#emit("warn", message, fields);
-  }
-
-  /** Logs `message` at level `error` (`isError` true). */
-  error(message: string, fields?: object): void {
-    this.#emit("error", message, fields);
-  }
-
-  /** Logs `message` at level `critical` (`isError` true). */
-  critical(message: string, fields?: object): void {
-    this.#emit("critical", message, fields);
+  /** The observer events go to, when one was given to the constructor. */
+  get observer(): Observer | undefined {
+    return this.#observer;
   }
 
   /**
-   * Logs `message` at level `critical` with `failure` attached (a non-Failure value is wrapped).
+   * Logs at `level` (a {@link LogLevel}), as Twisted's `Logger.emit`. An invalid level is reported
+   * as a critical event carrying an {@link InvalidLogLevelError} instead.
+   * @param format a PEP 3101 format string for `log_format`; omitted, the event has no text.
+   */
+  emit(level: LogLevel, format?: string, fields?: object): void {
+    if (!LogLevel.isLevel(level)) {
+      const failure = new Failure(new InvalidLogLevelError(level));
+      this.failure("Got invalid log level {invalidLevel!r} in {logger}.emit().", failure, {
+        invalidLevel: level,
+        logger: this,
+      });
+      return;
+    }
+    this.#emit(level, format, fields);
+  }
+
+  /** Logs at level `debug`; `format` may refer to `fields` (`"{name}"`). */
+  debug(format: string, fields?: object): void {
+    this.#emit("debug", format, fields);
+  }
+
+  /** Logs at level `info`; `format` may refer to `fields` (`"{name}"`). */
+  info(format: string, fields?: object): void {
+    this.#emit("info", format, fields);
+  }
+
+  /** Logs at level `warn`; `format` may refer to `fields` (`"{name}"`). */
+  warn(format: string, fields?: object): void {
+    this.#emit("warn", format, fields);
+  }
+
+  /** Logs at level `error` (`isError` true); `format` may refer to `fields` (`"{name}"`). */
+  error(format: string, fields?: object): void {
+    this.#emit("error", format, fields);
+  }
+
+  /** Logs at level `critical` (`isError` true); `format` may refer to `fields` (`"{name}"`). */
+  critical(format: string, fields?: object): void {
+    this.#emit("critical", format, fields);
+  }
+
+  /**
+   * Logs at `level` (default `critical`) with `failure` attached (`failure` and `log_failure`; a
+   * non-Failure value is wrapped). JavaScript has no "current exception" for Python's bare
+   * `log.failure("...")` inside `except:`: pass the caught value, `catch (e) { log.failure("...", e) }`.
    * With no `failure` argument at all, `new Failure()` is attached; an explicit `undefined` is
    * wrapped as the value.
    */
-  failure(message: string, failure?: Failure | unknown, fields?: object): void {
+  failure(format: string, failure?: Failure | unknown, fields?: object, level: LogLevel = "critical"): void {
     // The argument count, not the value, tells "no failure given" from an explicit `undefined`.
     const f = arguments.length < 2 ? new Failure() : toFailure(failure);
-    this.#emit("critical", message, fields, f);
+    this.#emit(LogLevel.isLevel(level) ? level : "critical", format, fields, f);
   }
 
-  #emit(level: LogLevel, message: string, fields: object | undefined, failure?: Failure): void {
+  /** `<Logger 'namespace'>`, as Python's repr. */
+  toString(): string {
+    return `<Logger ${this.#namespace === undefined ? "None" : `'${this.#namespace}'`}>`;
+  }
+
+  /** @internal util.inspect shows the Python-style repr. */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  #emit(level: LogLevel, format: unknown, fields: object | undefined, failure?: Failure): void {
+    let event: LogEvent;
     try {
-      const text = formatValue(message); // typed as a string, but JavaScript callers exist
-      publish(makeEvent({ level, message: text, namespace: this.#namespace, failure }, fields));
+      const parts = { level, namespace: this.#namespace, failure, source: this.#source, logger: this };
+      if (typeof format === "string") {
+        event = makeEvent({ ...parts, format }, fields);
+      } else if (format === undefined || format === null) {
+        event = makeEvent({ ...parts, message: "", format: undefined }, fields);
+        delete event.log_format;
+        delete event.log_text;
+      } else {
+        // Typed as a string, but JavaScript callers exist: the value is the text, not a format.
+        event = makeEvent({ ...parts, message: formatValue(format) }, fields);
+      }
     } catch {
-      // Logging must never throw into the caller.
+      return; // Logging must never throw into the caller.
+    }
+    const observer = this.#observer;
+    if (observer === undefined) {
+      publish(event);
+      return;
+    }
+    try {
+      observer(event);
+    } catch (error) {
+      publish(
+        makeEvent({
+          level: "error",
+          message: `Log observer ${formatValue(observer.name) || "(anonymous)"} of ${this.toString()} failed.`,
+          namespace: "log",
+          failure: toFailure(error),
+        }),
+      );
     }
   }
 }

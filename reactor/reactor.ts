@@ -2,7 +2,7 @@
  * The Reactor: a single-threaded event loop with its own timer queue, running on top of Node's.
  * @module
  */
-import { err } from "../log";
+import { err, msg } from "../log";
 import type { DelayedCall } from "./delayed-call";
 import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning } from "./errors";
 import type { IReactorCore, IReactorTime, TriggerId } from "../core/interfaces";
@@ -527,6 +527,8 @@ export class Reactor implements IReactorTime, IReactorCore {
     if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#immediate = undefined;
     this.#removeSignals();
+    // As Twisted's mainLoop (startLogging's files end with it).
+    msg("Main loop terminated.");
     const resolve = this.#resolveRun;
     this.#resolveRun = undefined;
     resolve?.();

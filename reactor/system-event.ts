@@ -72,7 +72,7 @@ export class SystemEvent {
       return;
     }
     if (this.#finishedBefore?.includes(trigger)) {
-      logger.warn(`removeSystemEventTrigger: ${trigger.toString()} has already run; nothing to remove`);
+      logger.warn("removeSystemEventTrigger: {trigger} has already run; nothing to remove", { trigger: trigger.toString() });
       return;
     }
     throw new Error(`removeSystemEventTrigger: unknown or already removed trigger ${String(trigger)}`);

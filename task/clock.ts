@@ -55,6 +55,15 @@ export class Clock implements IReactorTime {
   }
 
   /**
+   * Twisted's `Clock.calls`: the pending calls in the order they would run, as
+   * {@link getDelayedCalls}. A new array each time: change the clock through its methods (and
+   * the calls' `cancel`/`reset`/`delay`), not by editing this list.
+   */
+  get calls(): DelayedCall[] {
+    return this.#timers.getDelayedCalls();
+  }
+
+  /**
    * Moves time forward by `amount` seconds at once, as a stalled reactor waking up, then runs
    * every call now due, in order, all seeing the new time. Calls that become due while it runs
    * (a `callLater(0)` from a call) run in it too.

@@ -36,9 +36,13 @@ export interface CooperatorOptions {
   /**
    * Given the tick function, arranges for it to be called later and returns a handle whose
    * `cancel()` unschedules it. Default: the global reactor's `callLater` with a tiny delay, so
-   * that the reactor runs its other due calls (and Node its I/O) between ticks.
+   * that the reactor runs its other due calls (and Node its I/O) between ticks. Only `cancel()`
+   * of the handle is used, so any `{ cancel(): void }` will do (an IDelayedCall is one).
    */
-  scheduler?: (x: () => void) => IDelayedCall;
+  scheduler?: (x: () => void) => {
+    /** Unschedules the tick. */
+    cancel(): void;
+  };
   /** Whether tasks run as soon as they are added (default true); otherwise from `start()`. */
   started?: boolean;
 }
@@ -330,7 +334,7 @@ class Engine {
 
   constructor(
     readonly factory: () => () => boolean,
-    readonly scheduler: (x: () => void) => IDelayedCall,
+    readonly scheduler: (x: () => void) => Cancellable,
     started: boolean,
   ) {
     this.started = started;
@@ -384,7 +388,7 @@ class Engine {
     // During a tick nothing is scheduled: the tick reschedules as it ends.
     if (this.inTick || this.delayedCall !== null || this.head === null) return;
     this.delayedCall = SCHEDULING;
-    let call: IDelayedCall | undefined;
+    let call: Cancellable | undefined;
     try {
       call = this.scheduler(this.tick);
     } catch (e) {

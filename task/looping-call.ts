@@ -26,7 +26,8 @@ import { checkCallable, checkDelay } from "../core/validate";
  * reactor.callLater(3.5, () => lc.stop());
  * ```
  */
-export class LoopingCall {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default accepts any arguments, as the contract's
+export class LoopingCall<A extends unknown[] = any[]> {
   /** The function called on each interval. */
   readonly f: (...args: unknown[]) => unknown;
   /** The arguments it is called with. */
@@ -49,10 +50,9 @@ export class LoopingCall {
    * @param f the function to call on each interval; may return a Deferred or Promise.
    * @throws TypeError when `f` is not a function.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the contract: f takes what args gives
-  constructor(f: (...args: any[]) => unknown, ...args: unknown[]) {
+  constructor(f: (...args: A) => unknown, ...args: A) {
     checkCallable("LoopingCall", f);
-    this.f = f;
+    this.f = f as (...args: unknown[]) => unknown;
     this.args = args;
   }
 

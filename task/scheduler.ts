@@ -250,12 +250,12 @@ export class Scheduler {
   cancel(taskId: unknown): void {
     const task = this.#tasks.get(taskId);
     if (task === undefined) {
-      this.#log.warn(`Failed to unschedule task #${describeValue(taskId)} (no task found).`, { taskId });
+      this.#log.warn("Failed to unschedule task {label} (no task found).", { taskId, label: `#${describeValue(taskId)}` });
       return;
     }
     this.#tasks.delete(taskId);
     task.deferred.cancel();
-    this.#log.debug(`Unscheduled task #${describeValue(taskId)}.`, { taskId });
+    this.#log.debug("Unscheduled task {label}.", { taskId, label: `#${describeValue(taskId)}` });
   }
 
   /** Cancels every task this Scheduler knows, as `cancel` does for each. */
@@ -268,7 +268,7 @@ export class Scheduler {
     const label = `#${describeValue(taskId)}`;
     const report = (f: Failure): void => err(f, `Error in task ${label}:`, { namespace: this.name });
     if (this.#tasks.has(taskId)) {
-      this.#log.warn(`Did not schedule task ${label}; a task with that id is already scheduled.`, { taskId });
+      this.#log.warn("Did not schedule task {label}; a task with that id is already scheduled.", { taskId, label });
       closeWork(work, report);
       return;
     }
@@ -280,7 +280,7 @@ export class Scheduler {
       if (r instanceof Failure && !task.isCancellation(r)) report(r);
       return null; // the outcome is consumed: logged above, never reported as unhandled
     });
-    this.#log.debug(`Scheduled task ${label} in ${delay} seconds.`, { taskId });
+    this.#log.debug("Scheduled task {label} in {delay} seconds.", { taskId, label, delay });
   }
 }
 

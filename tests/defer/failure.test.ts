@@ -112,7 +112,36 @@ describe("Failure", () => {
     expect(f.getTraceback()).to.equal(before);
   });
 
-  it("toString names the type and message", () => {
-    expect(String(new Failure(new Derived("x")))).to.equal("[Failure instance: Derived: x]");
+  it("toString is Twisted's [Failure instance: <brief traceback>]", () => {
+    const f = new Failure(new Derived("x"));
+    expect(String(f)).to.equal(`[Failure instance: ${f.getBriefTraceback()}]`);
+    expect(String(f)).to.match(/^\[Failure instance: Traceback: <class 'Derived'>: x\n/);
+    expect(String(f)).to.match(/failure\.test\.ts:\d+:Context\.<anonymous>\n\]$/);
+    expect(String(new Failure(7))).to.equal("[Failure instance: Traceback (failure with no frames): <class 'number'>: 7\n]");
+  });
+
+  it("getBriefTraceback lists file:line:function frames, outermost first", () => {
+    function thrower(): never {
+      throw new Derived("deep");
+    }
+    let f: Failure | undefined;
+    try {
+      thrower();
+    } catch (e) {
+      f = new Failure(e);
+    }
+    const lines = f!.getBriefTraceback().trimEnd().split("\n");
+    expect(lines[0]).to.equal("Traceback: <class 'Derived'>: deep");
+    expect(lines[lines.length - 1]).to.match(/failure\.test\.ts:\d+:thrower$/);
+    expect(lines[lines.length - 2]).to.match(/failure\.test\.ts:\d+:Context\.<anonymous>$/);
+    expect(new Failure(null).getBriefTraceback()).to.equal("Traceback (failure with no frames): <class 'null'>: null\n");
+  });
+
+  it("getTraceback does not repeat the head in the stack's first line", () => {
+    const f = new Failure(new Derived("once"));
+    const text = f.getTraceback();
+    expect(text.split("\n")[0]).to.equal("Traceback (failure): Derived: once");
+    expect(text.match(/once/g)).to.have.length(1);
+    expect(text.split("\n")[1]).to.match(/^\s+at /);
   });
 });

@@ -133,6 +133,19 @@ describe("log defaultObserver", () => {
       expect(lines.filter((l) => l.includes("[ns#warn] careful"))).to.have.length(1);
     });
 
+    it("prints a bare err()'s error once: 'Unhandled Error', then the traceback", () => {
+      const out = captureStderr(() => err(new Error("only once")));
+      const lines = out.split("\n");
+      expect(lines[0]).to.match(/\[-#error\] Unhandled Error$/);
+      expect(lines[1]).to.equal("    Traceback (failure): Error: only once");
+      expect(out.match(/only once/g)).to.have.length(1);
+    });
+
+    it("prints a Logger's formatted text", () => {
+      const out = captureStderr(() => new Logger("ns").warn("{n} left", { n: 3 }));
+      expect(out).to.match(/\[ns#warn\] 3 left\n$/);
+    });
+
     it("is silenced by removeObserver(defaultObserver)", () => {
       removeObserver(defaultObserver);
       expect(isObserving(defaultObserver)).to.equal(false);

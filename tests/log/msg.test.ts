@@ -26,8 +26,8 @@ describe("log msg()", () => {
   });
 
   it("uses an object's own toString, and inspects plain objects", () => {
-    msg(new Failure(new Error("x")), { a: 1 });
-    expect(events[0].message).to.equal("[Failure instance: Error: x] { a: 1 }");
+    msg(new Failure("x"), { a: 1 });
+    expect(events[0].message).to.equal("[Failure instance: Traceback (failure with no frames): <class 'string'>: x\n] { a: 1 }");
   });
 
   it("formats values that String() cannot", () => {

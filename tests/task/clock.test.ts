@@ -227,3 +227,16 @@ describe("Clock", () => {
     expect(onClock).to.deep.equal(["b", "d", "a", "c"]);
   });
 });
+
+describe("Clock.calls (Twisted's attribute)", () => {
+  it("lists the pending calls in the order they would run, as getDelayedCalls", () => {
+    const clock = new Clock();
+    const late = clock.callLater(2, () => {});
+    const early = clock.callLater(1, () => {});
+    expect(clock.calls).to.deep.equal([early, late]);
+    early.cancel();
+    expect(clock.calls).to.deep.equal([late]);
+    clock.advance(2);
+    expect(clock.calls).to.deep.equal([]);
+  });
+});

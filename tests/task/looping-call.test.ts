@@ -403,7 +403,7 @@ describe("LoopingCall", () => {
   });
 
   it("toString names the function and the interval", () => {
-    function installReactor(): void {}
+    function installReactor(_n: number): void {}
     const lc = new LoopingCall(installReactor, 1);
     expect(lc.toString()).to.match(/LoopingCall<undefined>\(installReactor/);
   });

@@ -33,6 +33,18 @@ describe("Scheduler", () => {
   });
   afterEach(() => removeObserver(observer));
 
+  it("logs task ids that contain braces as they are (the id is a field, not part of the format)", () => {
+    const s = new Scheduler("s", { clock });
+    s.cancel("{not a field}");
+    s.schedule("{x}", () => undefined);
+    s.schedule("{x}", () => undefined);
+    expect(warnings().map((e) => e.message)).to.deep.equal([
+      'Failed to unschedule task #"{not a field}" (no task found).',
+      'Did not schedule task #"{x}"; a task with that id is already scheduled.',
+    ]);
+    s.cancelAll();
+  });
+
   describe("starting work", () => {
     it("starts function work on the clock's next turn, not synchronously, with an AbortSignal", () => {
       const s = new Scheduler("s", { clock });
