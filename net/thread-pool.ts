@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Piscina from "piscina";
+import type Piscina from "piscina";
 import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import type { ThreadCall, ThreadOutcome } from "./thread-worker";
@@ -202,7 +202,10 @@ export class ThreadPool {
 
   #makePiscina(): void {
     const entry = workerEntry();
-    this.#piscina = new Piscina({
+    // Loaded on first use: programs that never use threads do not pay for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Piscina: PiscinaClass } = require("piscina") as { Piscina: typeof Piscina };
+    this.#piscina = new PiscinaClass({
       filename: entry.filename,
       ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }),
       minThreads: this.min,
