@@ -7,5 +7,8 @@ import { inline } from "./inline";
 import { lateness } from "./lateness";
 import { memory } from "./memory";
 import { timers } from "./timers";
+import { threads } from "./threads";
+import { processes } from "./processes";
+import { udp } from "./udp";
 
-export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock];
+export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, threads, processes, udp];

@@ -120,6 +120,7 @@ export class UDPPort implements IListeningPort, IShutdownResource {
   #ttl = 1;
   #loopback = true;
   #outgoingInterface: string | null = null;
+  readonly #maxDatagram: number;
 
   /** @internal Use `reactor.listenUDP` / `listenMulticast`. */
   constructor(
@@ -135,6 +136,7 @@ export class UDPPort implements IListeningPort, IShutdownResource {
     this.maxPacketSize = options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
     this.multicast = options.multicast ?? false;
     this.listenMultiple = options.listenMultiple ?? false;
+    this.#maxDatagram = isIP(this.interface) === 6 ? MAX_IPV6_DATAGRAM : MAX_IPV4_DATAGRAM;
   }
 
   /** Binds the socket (again, after `stopListening()`). @throws AlreadyListened when listening. */
@@ -272,7 +274,8 @@ export class UDPPort implements IListeningPort, IShutdownResource {
     checkPort("write", port);
     if (socket === null) return;
     this.#checkLength(buf);
-    socket.send(buf, port, host, this.#onSent);
+    // No callback: a failed send is an 'error' event on the socket (#onError), as Node does.
+    socket.send(buf, port, host);
   };
 
   /** Sends each item as a datagram of their concatenation (Twisted's `writeSequence`). */
@@ -281,7 +284,7 @@ export class UDPPort implements IListeningPort, IShutdownResource {
   };
 
   #checkLength(buf: Buffer): void {
-    const limit = isIP(this.interface) === 6 ? MAX_IPV6_DATAGRAM : MAX_IPV4_DATAGRAM;
+    const limit = this.#maxDatagram;
     if (buf.length > limit) throw new MessageLengthError(`message too long: ${buf.length} bytes (at most ${limit})`);
   }
 

@@ -89,6 +89,34 @@ describe("net/process: reactor.spawnProcess", () => {
     expect(t.pid).to.equal(null);
   });
 
+  it("a megabyte through cat comes back whole (flow through the pipes both ways)", async () => {
+    const p = new Recorder();
+    const t = reactor.spawnProcess(p, "/bin/cat", ["cat"]);
+    const data = Buffer.alloc(1 << 20);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+    t.write(data);
+    t.closeStdin();
+    await p.ended;
+    expect(Buffer.concat(p.data.get(1) ?? []).equals(data)).to.equal(true);
+  });
+
+  it("many processes at once each end once, with their own exit code", async () => {
+    const protocols = Array.from({ length: 12 }, () => new Recorder());
+    protocols.forEach((p, i) => reactor.spawnProcess(p, SH, ["sh", "-c", `exit ${i}`]));
+    const reasons = await Promise.all(protocols.map((p) => p.ended));
+    reasons.forEach((r, i) => {
+      if (i === 0) expect(r.value).to.be.instanceOf(ProcessDone);
+      else expect((r.value as ProcessTerminated).exitCode).to.equal(i);
+    });
+    for (const p of protocols) expect(p.calls.filter((c) => c === "processEnded")).to.have.length(1);
+  });
+
+  it("/bin/false: exit code 1", async () => {
+    const p = new Recorder();
+    reactor.spawnProcess(p, "/bin/false", ["false"]);
+    expect(((await p.ended).value as ProcessTerminated).exitCode).to.equal(1);
+  });
+
   it("a non-zero exit is ProcessTerminated with exitCode", async () => {
     const p = new Recorder();
     reactor.spawnProcess(p, SH, ["sh", "-c", "echo out; echo err >&2; exit 42"]);
