@@ -48,13 +48,16 @@ const STANDARD_ERRORS: Record<string, ErrorConstructor> = {
 };
 
 /** The worker entry: the compiled .js beside this file, or (from the sources) the .ts through ts-node. */
-function workerEntry(): { filename: string; execArgv?: string[] } {
+function workerEntry(): { filename: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } {
   const js = path.join(__dirname, "thread-worker.js");
   // No execArgv: the threads inherit this process's (passing some replaces and checks them).
   if (fs.existsSync(js)) return { filename: js };
   const ts = path.join(__dirname, "thread-worker.ts");
   const register = require.resolve("ts-node/register/transpile-only", { paths: [__dirname, process.cwd()] });
-  return { filename: ts, execArgv: ["--require", register] };
+  // ts-node in the thread compiles the sources with their own tsconfig, whatever the cwd.
+  const project = path.join(__dirname, "..", "tsconfig.json");
+  const env = fs.existsSync(project) ? { ...process.env, TS_NODE_PROJECT: project } : undefined;
+  return { filename: ts, execArgv: ["--require", register], env };
 }
 
 /** Rebuilds what a worker threw: an Error keeping name, message and stack (and code). */
@@ -208,6 +211,7 @@ export class ThreadPool {
     this.#piscina = new PiscinaClass({
       filename: entry.filename,
       ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }),
+      ...(entry.env === undefined ? {} : { env: entry.env }),
       minThreads: this.min,
       maxThreads: this.max,
       idleTimeout: IDLE_TIMEOUT_MS,

@@ -156,7 +156,7 @@ export class UDPPort implements IListeningPort, IShutdownResource {
       try {
         this.protocol.datagramReceived(datagram, ipAddress("UDP", rinfo.address, rinfo.port, rinfo.family));
       } catch (e) {
-        err(e, `Unhandled error in ${this.protocol.logPrefix()}.datagramReceived:`);
+        err(e, `Unhandled error in ${this.#prefix()}.datagramReceived:`);
       }
     });
     socket.bind({ port: this.port, address: this.interface || (v6 ? "::" : "0.0.0.0"), exclusive: !this.listenMultiple }, () =>
@@ -181,7 +181,7 @@ export class UDPPort implements IListeningPort, IShutdownResource {
     try {
       this.protocol.makeConnection(this);
     } catch (e) {
-      err(e, `Unhandled error in ${this.protocol.logPrefix()}.startProtocol:`);
+      err(e, `Unhandled error in ${this.#prefix()}.startProtocol:`);
     }
     for (const d of this.#waiters.splice(0)) d.callback(this);
   }
@@ -212,7 +212,7 @@ export class UDPPort implements IListeningPort, IShutdownResource {
     try {
       this.protocol.connectionRefused();
     } catch (e) {
-      err(e, `Unhandled error in ${this.protocol.logPrefix()}.connectionRefused:`);
+      err(e, `Unhandled error in ${this.#prefix()}.connectionRefused:`);
     }
   }
 
@@ -353,7 +353,7 @@ export class UDPPort implements IListeningPort, IShutdownResource {
       try {
         this.protocol.doStop();
       } catch (e) {
-        err(e, `Unhandled error in ${this.protocol.logPrefix()}.stopProtocol:`);
+        err(e, `Unhandled error in ${this.#prefix()}.stopProtocol:`);
       }
     }
     socket.close(() => d.callback(undefined));
@@ -437,11 +437,15 @@ export class UDPPort implements IListeningPort, IShutdownResource {
   /** The address of the interface multicast datagrams go out on (`"0.0.0.0"`: the default). */
   readonly getOutgoingInterface = (): string => this.#outgoingInterface ?? "0.0.0.0";
 
+  #prefix(): string {
+    return typeof this.protocol.logPrefix === "function" ? this.protocol.logPrefix() : this.protocol.constructor.name;
+  }
+
   /** `<Echo on 9999>`, as Twisted's repr. */
   toString(): string {
     let port: number = this.port;
     if (this.#bound && this.#socket !== null) port = this.#socket.address().port;
-    return `<${this.protocol.logPrefix()} on ${port}>`;
+    return `<${this.#prefix()} on ${port}>`;
   }
 }
 
