@@ -47,6 +47,7 @@ export class ProcessAddress implements Pick<UNIXAddress, "name" | "equals"> {
   equals(other: unknown): boolean {
     return other instanceof ProcessAddress;
   }
+  /** `ProcessAddress()`. */
   toString(): string {
     return "ProcessAddress()";
   }

@@ -17,7 +17,7 @@ import { err } from "../log";
 import { Reactor } from "../reactor/reactor";
 import { ProcessDone, ProcessExitedAlready, ProcessTerminated } from "./errors";
 import type { Data } from "./interfaces";
-import { _registerForShutdown, _unregisterForShutdown, type IShutdownResource } from "./io-shutdown";
+import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
 import { ProcessAddress, type IProcessTransport, type ProcessProtocol, type ProcessSignal } from "./process-protocol";
 
 /** Options of `reactor.spawnProcess`. */
@@ -59,7 +59,7 @@ const CANNOT_EXECUTE = 127;
  * A running child process: the transport of a {@link ProcessProtocol}
  * (Twisted's `process.Process`). Every method works when passed as a value.
  */
-export class Process implements IProcessTransport, IShutdownResource {
+export class Process implements IProcessTransport {
   /** The reactor that spawned it. */
   readonly reactor: Reactor;
   /** The protocol; null once `processEnded` was called. */
@@ -318,6 +318,7 @@ export class Process implements IProcessTransport, IShutdownResource {
     return d;
   }
 
+  /** `<Process pid=… status=…>`, as Twisted's repr. */
   toString(): string {
     return `<Process pid=${this.#pid ?? "None"} status=${this.status ?? "None"}>`;
   }

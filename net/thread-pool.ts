@@ -248,6 +248,7 @@ export class ThreadPool {
     }
   }
 
+  /** `<ThreadPool name min=… max=… working=… pending=…>`. */
   toString(): string {
     return `<ThreadPool ${this.name} min=${this.min} max=${this.max} working=${this.#running} pending=${this.#queue.length}>`;
   }

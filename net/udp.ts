@@ -19,7 +19,7 @@ import { ipAddress, type IPv4Address, type IPv6Address } from "./address";
 import type { DatagramProtocol } from "./datagram-protocol";
 import { AlreadyListened, CannotListenError } from "./errors";
 import type { Data, IListeningPort } from "./interfaces";
-import { _registerForShutdown, _unregisterForShutdown, type IShutdownResource } from "./io-shutdown";
+import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
 
 /** A host name was given where only an IP address is accepted (`write`, `connect`). */
 export class InvalidAddressError extends NamedError {
@@ -92,7 +92,7 @@ function toBuffer(data: Data, caller: string): Buffer {
  * {@link DatagramProtocol}. Created by `reactor.listenUDP` / `listenMulticast`.
  * Every method works when passed as a value.
  */
-export class UDPPort implements IListeningPort, IShutdownResource {
+export class UDPPort implements IListeningPort {
   /** The reactor this port belongs to. */
   readonly reactor: Reactor;
   /** The protocol datagrams are delivered to. */
