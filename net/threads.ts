@@ -102,6 +102,9 @@ Reactor.prototype.getThreadPool = function getThreadPool(this: Reactor): ThreadP
     pools.set(this, entry);
     _registerForShutdown(this, entry);
     entry.pool.start();
+  } else if (!entry.pool.started) {
+    // Stopped by hand (`getThreadPool().stop()`): the next use starts it again.
+    entry.pool.start();
   }
   return entry.pool;
 };

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { threadId } from "node:worker_threads";
 import { expect } from "chai";
 import { CancelledError, Deferred, type Failure } from "../../defer";
-import type { Reactor } from "../../reactor";
+import { reactor as globalReactor, type Reactor } from "../../reactor";
 import { ThreadPool } from "../../net/thread-pool";
 import { deferToThread, deferToThreadPool } from "../../net/threads";
 import { newReactor, runReactor } from "../helpers/reactor";
@@ -152,6 +152,10 @@ describe("net/threads: ThreadPool and deferToThreadPool", function () {
 
 describe("net/threads: the reactor's pool and deferToThread", function () {
   this.timeout(20000);
+  // The global reactor's pool, which deferToThread starts, is not left running for later tests.
+  after(async () => {
+    await globalReactor.getThreadPool().stop();
+  });
 
   it("getThreadPool starts a pool of at most 10 threads on first use; suggestThreadPoolSize changes it", async () => {
     const reactor = newReactor();
@@ -180,5 +184,17 @@ describe("net/threads: the reactor's pool and deferToThread", function () {
 
   it("deferToThread uses the global reactor's pool", async () => {
     expect(await deferToThread<string>(WORK, "sha256", new Uint8Array([1, 2, 3]))).to.have.length(64);
+    expect(globalReactor.getThreadPool().working).to.equal(0);
+  });
+
+  it("a pool stopped by hand starts again on the next use", async () => {
+    const reactor = newReactor();
+    const pool = reactor.getThreadPool();
+    await pool.stop();
+    expect(pool.started).to.equal(false);
+    expect(reactor.getThreadPool()).to.equal(pool);
+    expect(pool.started).to.equal(true);
+    expect(await deferToThreadPool(reactor, pool, WORK, "add", 1, 1)).to.equal(2);
+    await pool.stop();
   });
 });
