@@ -32,6 +32,12 @@ export interface IProcessTransport extends ITransport {
   closeChildFD(childFD: number): void;
   /** Closes every pipe (stdin, stderr, stdout); the process is not killed. */
   loseConnection(): void;
+  /** Stops reading the child's output (a push producer's pause). */
+  pauseProducing(): void;
+  /** Reads the child's output again. */
+  resumeProducing(): void;
+  /** Closes every pipe. */
+  stopProducing(): void;
   /** Sends a signal to the child. @throws ProcessExitedAlready once it has exited. */
   signalProcess(signal: ProcessSignal): void;
   /** A process has no network address: an unnamed UNIXAddress-shaped {@link ProcessAddress}. */

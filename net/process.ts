@@ -35,6 +35,10 @@ export interface SpawnOptions {
    * Descriptors not listed are not opened (0-2 are opened on /dev/null).
    */
   childFDs?: Record<number, "r" | "w" | number>;
+  /** Run the child as this user id (needs the privilege to). */
+  uid?: number;
+  /** Run the child as this group id (needs the privilege to). */
+  gid?: number;
 }
 
 /** `reactor.spawnProcess` (Twisted's IReactorProcess). */
@@ -83,6 +87,7 @@ export class Process implements IProcessTransport {
     env: NodeJS.ProcessEnv,
     cwd: string | undefined,
     childFDs: Record<number, "r" | "w" | number>,
+    ids: { uid?: number; gid?: number } = {},
   ) {
     this.reactor = reactor;
     this.proto = protocol;
@@ -94,7 +99,7 @@ export class Process implements IProcessTransport {
     }
     let child: childProcess.ChildProcess;
     try {
-      child = childProcess.spawn(executable, args.slice(1), { argv0: args[0], env, cwd, stdio });
+      child = childProcess.spawn(executable, args.slice(1), { argv0: args[0], env, cwd, stdio, ...ids });
     } catch (e) {
       // Node reports most spawn failures asynchronously; a synchronous one (a cwd that is not a
       // string, EMFILE, …) is reported the same way: the process ends with exit code 127.
@@ -298,6 +303,19 @@ export class Process implements IProcessTransport {
     }
   };
 
+  /** Stops reading the child's output pipes (no `childDataReceived` until resumed). */
+  readonly pauseProducing = (): void => {
+    for (const { stream, mode } of this.#pipes.values()) if (mode === "r") stream.pause();
+  };
+
+  /** Reads the child's output pipes again after `pauseProducing()`. */
+  readonly resumeProducing = (): void => {
+    for (const { stream, mode } of this.#pipes.values()) if (mode === "r") stream.resume();
+  };
+
+  /** Closes every pipe, as `loseConnection()`. */
+  readonly stopProducing = (): void => this.loseConnection();
+
   /** A process has no address. */
   readonly getPeer = (): ProcessAddress => new ProcessAddress();
   /** A process has no address. */
@@ -357,6 +375,12 @@ function checkSpawnArgs(
       if (typeof v !== "string") throw new TypeError(`spawnProcess: env[${JSON.stringify(k)}] must be a string, got ${describeValue(v)}`);
     }
   }
+  for (const id of ["uid", "gid"] as const) {
+    const v = options[id];
+    if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
+      throw new TypeError(`spawnProcess: ${id} must be an integer >= 0, got ${describeValue(v)}`);
+    }
+  }
   if (options.path !== undefined && typeof options.path !== "string") {
     throw new TypeError(`spawnProcess: path must be a string, got ${describeValue(options.path)}`);
   }
@@ -387,5 +411,6 @@ Reactor.prototype.spawnProcess = function spawnProcess(
 ): IProcessTransport {
   checkSpawnArgs(protocol, executable, args, options);
   const env = options?.env === undefined ? {} : options.env === null ? process.env : { ...options.env };
-  return new Process(this, protocol, executable, args ?? [executable], env, options?.path, options?.childFDs ?? DEFAULT_CHILD_FDS);
+  const ids = { ...(options?.uid !== undefined ? { uid: options.uid } : {}), ...(options?.gid !== undefined ? { gid: options.gid } : {}) };
+  return new Process(this, protocol, executable, args ?? [executable], env, options?.path, options?.childFDs ?? DEFAULT_CHILD_FDS, ids);
 };

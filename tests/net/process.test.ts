@@ -111,6 +111,46 @@ describe("net/process: reactor.spawnProcess", () => {
     for (const p of protocols) expect(p.calls.filter((c) => c === "processEnded")).to.have.length(1);
   });
 
+  it("arguments reach the child exactly, spaces, quotes and all", async () => {
+    const args = ["a b", "'quoted'", '"double"', "$HOME", "", "ü"];
+    const p = new Recorder();
+    reactor.spawnProcess(p, process.execPath, ["node", "-e", "process.stdout.write(JSON.stringify(process.argv.slice(1)))", ...args], {
+      env: null,
+    });
+    await p.ended;
+    expect(JSON.parse(p.output())).to.deep.equal(args);
+  });
+
+  it("processExited comes when the child exits, processEnded once a grandchild releases the pipes", async () => {
+    const p = new Recorder();
+    const started = performance.now();
+    let exitedAfter = -1;
+    const exited = p.processExited.bind(p);
+    p.processExited = (reason: Failure): void => {
+      exitedAfter = performance.now() - started;
+      exited(reason);
+    };
+    reactor.spawnProcess(p, SH, ["sh", "-c", "sleep 0.4 & exit 0"]);
+    await p.ended;
+    const endedAfter = performance.now() - started;
+    expect(exitedAfter).to.be.at.least(0);
+    expect(exitedAfter).to.be.below(endedAfter);
+    expect(endedAfter).to.be.at.least(350);
+  });
+
+  it("pauseProducing holds the output back until resumeProducing", async () => {
+    const p = new Recorder();
+    const t = reactor.spawnProcess(p, "/bin/cat", ["cat"]);
+    t.pauseProducing();
+    t.write("held");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(p.output()).to.equal("");
+    t.resumeProducing();
+    t.closeStdin();
+    await p.ended;
+    expect(p.output()).to.equal("held");
+  });
+
   it("/bin/false: exit code 1", async () => {
     const p = new Recorder();
     reactor.spawnProcess(p, "/bin/false", ["false"]);
@@ -299,6 +339,7 @@ describe("net/process: reactor.spawnProcess", () => {
     expect(() => reactor.spawnProcess(p, SH, "sh" as unknown as string[])).to.throw(TypeError, /args/);
     expect(() => reactor.spawnProcess(p, SH, ["sh"], { env: { A: 1 as unknown as string } })).to.throw(TypeError, /env/);
     expect(() => reactor.spawnProcess(p, SH, ["sh"], { childFDs: { 0: "x" as "r" } })).to.throw(TypeError, /childFDs/);
+    expect(() => reactor.spawnProcess(p, SH, ["sh"], { uid: -1 })).to.throw(TypeError, /uid/);
     expect(p.transport).to.equal(null);
   });
 
