@@ -10,5 +10,6 @@ import { timers } from "./timers";
 import { threads } from "./threads";
 import { processes } from "./processes";
 import { udp } from "./udp";
+import { workers } from "./workers";
 
-export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, threads, processes, udp];
+export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, threads, processes, udp, workers];
