@@ -7,5 +7,9 @@ import { inline } from "./inline";
 import { lateness } from "./lateness";
 import { memory } from "./memory";
 import { timers } from "./timers";
+import { threads } from "./threads";
+import { processes } from "./processes";
+import { udp } from "./udp";
+import { workers } from "./workers";
 
-export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock];
+export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, threads, processes, udp, workers];

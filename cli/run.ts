@@ -18,6 +18,7 @@ import { pathToFileURL } from "node:url";
 import { reactor } from "../reactor";
 import { exitProcess, react } from "../task/react";
 import { installAlias } from "./alias";
+import { isWorker, runWorkers } from "./workers";
 
 /**
  * The folder holding the runtime's `index` (the repository root when this file runs from the
@@ -25,7 +26,7 @@ import { installAlias } from "./alias";
  */
 const RUNTIME_ROOT = path.join(__dirname, "..");
 
-const USAGE = `Usage: twisted-ts run FILE [ARGS...]
+const USAGE = `Usage: twisted-ts run [--workers N] FILE [ARGS...]
        twisted-ts --help | --version
 
 Runs a program on the twisted-ts reactor. FILE is loaded (.ts and .cts through ts-node;
@@ -40,7 +41,13 @@ usage, a missing FILE, or a FILE without a main function.
 Inside FILE, "twisted-ts" and "twisted-ts/<module>" resolve to the runtime this command
 runs on, so FILE shares its reactor.
 
+With --workers N, N copies of the program run in node:cluster workers (for servers
+using more than one core): a port they listen on is shared; a worker that dies is
+restarted; SIGINT and SIGTERM are passed on to them; the command exits once they
+have all ended, with their exit code (the first non-zero one).
+
 Options:
+  -w, --workers N  run N copies of FILE in worker processes (N >= 1)
   -h, --help     show this help
   -v, --version  show the version of twisted-ts`;
 
@@ -97,9 +104,26 @@ function runCommand(rest: readonly string[]): void {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (first === "--") i = 1;
-  else if (first !== undefined && first.startsWith("-") && first !== "-") {
-    usageError(`run: unknown option ${JSON.stringify(first)}`);
+  let workers: number | undefined;
+  for (;;) {
+    const option = rest[i];
+    if (option === "--workers" || option === "-w" || option?.startsWith("--workers=")) {
+      const value = option.startsWith("--workers=") ? option.slice("--workers=".length) : rest[i + 1];
+      const n = Number(value);
+      if (value === undefined || value === "" || !Number.isInteger(n) || n < 1) {
+        usageError(`run: --workers needs a whole number of workers >= 1, got ${JSON.stringify(value ?? "")}`);
+        return;
+      }
+      workers = n;
+      i += option.startsWith("--workers=") ? 1 : 2;
+      continue;
+    }
+    break;
+  }
+  const firstArg = rest[i];
+  if (firstArg === "--") i++;
+  else if (firstArg !== undefined && firstArg.startsWith("-") && firstArg !== "-") {
+    usageError(`run: unknown option ${JSON.stringify(firstArg)}`);
     return;
   }
   const file = rest[i];
@@ -137,6 +161,12 @@ function runCommand(rest: readonly string[]): void {
       `twisted-ts: ${file} is TypeScript, and ts-node cannot be found: install it ` +
         "(npm install --save-dev ts-node typescript), or compile the program to JavaScript",
     );
+    return;
+  }
+
+  if (workers !== undefined && !isWorker()) {
+    // The primary: it does not load FILE; each worker runs this same command line.
+    runWorkers(workers);
     return;
   }
 
@@ -278,7 +308,7 @@ function version(): string {
 
 /** A usage error: one line, exit code 2. */
 function usageError(problem: string): void {
-  fail(USAGE_ERROR, `twisted-ts: ${problem} (usage: twisted-ts run FILE [ARGS...]; see twisted-ts --help)`);
+  fail(USAGE_ERROR, `twisted-ts: ${problem} (usage: twisted-ts run [--workers N] FILE [ARGS...]; see twisted-ts --help)`);
 }
 
 /**

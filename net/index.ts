@@ -53,4 +53,19 @@ export { BaseProtocol, Protocol } from "./protocol";
 export type { ProtocolClass } from "./protocol";
 export { Factory, ServerFactory, ClientFactory, ReconnectingClientFactory, ValueError } from "./factory";
 
+// --- UDP, processes and threads (twisted.internet.udp, process, utils, threads) -----------------
+export { DatagramProtocol } from "./datagram-protocol";
+export { UDPPort, InvalidAddressError, MessageLengthError, MulticastJoinError } from "./udp";
+export type { IReactorUDP, UDPListenOptions, MulticastListenOptions } from "./udp";
+export { ProcessProtocol, ProcessAddress } from "./process-protocol";
+export type { IProcessTransport, ProcessSignal } from "./process-protocol";
+export { Process } from "./process";
+export type { IReactorProcess, SpawnOptions } from "./process";
+export { getProcessOutput, getProcessValue, getProcessOutputAndValue, IOError } from "./process-utils";
+export type { ProcessUtilsOptions } from "./process-utils";
+export { ThreadPool } from "./thread-pool";
+export type { ThreadPoolOptions, ThreadResultCallback } from "./thread-pool";
+export { deferToThread, deferToThreadPool } from "./threads";
+export type { IReactorThreads } from "./threads";
+
 fastExports(module.exports);

@@ -70,7 +70,7 @@ describe("twisted-ts (as installed: bin/ and dist/ in node_modules)", function (
         const r = await run(flag);
         expect(r.code).to.equal(0);
         expect(r.stderr).to.equal("");
-        expect(r.stdout).to.match(/^Usage: twisted-ts run FILE \[ARGS\.\.\.\]\n/);
+        expect(r.stdout).to.match(/^Usage: twisted-ts run \[--workers N\] FILE \[ARGS\.\.\.\]\n/);
         expect(r.stdout).to.include("--version");
       });
     }
@@ -78,7 +78,7 @@ describe("twisted-ts (as installed: bin/ and dist/ in node_modules)", function (
     it("run --help is the same usage", async () => {
       const r = await run("run", "--help");
       expect(r.code).to.equal(0);
-      expect(r.stdout).to.match(/^Usage: twisted-ts run FILE/);
+      expect(r.stdout).to.match(/^Usage: twisted-ts run \[--workers N\] FILE/);
     });
 
     for (const flag of ["--version", "-v"]) {
