@@ -129,7 +129,8 @@ export class ListeningPort implements IListeningPortReady, Closable {
     try {
       this.#kind.prepare?.();
     } catch (e) {
-      this.#bindFailed(e);
+      // Reported as Node reports a failed bind, after the caller could ask whenListening().
+      setImmediate(() => this.#bindFailed(e));
       return;
     }
     const server = this.#kind.createServer();
@@ -141,7 +142,7 @@ export class ListeningPort implements IListeningPortReady, Closable {
     try {
       this.#kind.listen(server);
     } catch (e) {
-      this.#bindFailed(e);
+      setImmediate(() => this.#bindFailed(e));
     }
   };
 
