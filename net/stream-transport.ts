@@ -4,7 +4,7 @@
  * @module
  */
 import * as tls from "node:tls";
-import type * as net from "node:net";
+import * as net from "node:net";
 import { Failure } from "../core/failure";
 import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
@@ -175,11 +175,15 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer,
     this.#aborted = true;
     this.#writeClosed = true;
     const s = this.#socket;
+    // A TLS socket wraps the TCP one (`_parent`): reset that.
+    const raw = (s as { _parent?: unknown })._parent;
+    const tcp = raw instanceof net.Socket ? raw : s;
     try {
-      s.resetAndDestroy();
+      tcp.resetAndDestroy();
     } catch {
-      s.destroy(); // not a TCP handle (UNIX socket, TLS over a wrapped stream)
+      // not a TCP handle (a UNIX socket): a plain close
     }
+    s.destroy();
   };
 
   /**

@@ -2,6 +2,7 @@
  * TLS: `listenSSL` and `connectSSL` on `node:tls` (Twisted's `twisted.internet.ssl` ports).
  * @module
  */
+import * as net from "node:net";
 import * as tls from "node:tls";
 import { describeValue } from "../core/validate";
 import { msg } from "../log";
@@ -71,13 +72,20 @@ export function connectSSL(
     {
       event: "secureConnect",
       destination: tcpDestination(host, port),
+      // TLS over a TCP socket of our own: abortConnection() can reset it.
       connect: () =>
-        tls.connect({
-          ...clientTLSOptions(tlsOptions, host),
-          host,
-          port,
-          ...(bind !== null ? { localAddress: bind[0], localPort: bind[1] } : {}),
-        }),
+        tls.connect(
+          clientTLSOptions(
+            tlsOptions,
+            host,
+            net.connect({
+              host,
+              port,
+              allowHalfOpen: true,
+              ...(bind !== null ? { localAddress: bind[0], localPort: bind[1] } : {}),
+            }),
+          ),
+        ),
       addressesOf: tcpAddresses,
     },
     timeout,
