@@ -15,6 +15,9 @@ import { ConnectionAborted, ConnectionDone, ConnectionLost } from "./errors";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
 import { track, untrack, type Closable } from "./registry";
 
+/** Writes gathered in one turn up to this many bytes are concatenated into one Buffer. */
+const CONCAT_LIMIT = 16 * 1024;
+
 /** How a transport reports that its connection ended (the connector tells its factory). */
 export type LostHook = (reason: Failure) => void;
 
@@ -53,7 +56,7 @@ export function watchResult(result: unknown, what: string): void {
  *
  * Invariants: the protocol's `connectionLost` runs exactly once, after `connected` was set to
  * false; afterwards writes are ignored. Writes made in one turn of Node's loop go out together
- * (the socket is corked at the first and uncorked on the next tick, one `writev`). An exception
+ * on the next tick (one system call: see `#flush`). An exception
  * thrown by a protocol callback is logged and drops this connection only: `connectionLost` then
  * gets a Failure of that exception.
  *
@@ -70,7 +73,10 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer,
   /** The protocol implements IHalfCloseableProtocol. */
   readonly #halfCloseable: boolean;
   #secure: boolean;
-  #corked = false;
+  /** Writes of this turn of the loop, sent together on the next tick (see #flush). */
+  #pending: Data[] = [];
+  #spare: Data[] = [];
+  #pendingBytes = 0;
   /** loseConnection() was called (it may be waiting for the producer to unregister). */
   #disconnecting = false;
   /** end() was called or the socket is gone: writes are ignored. */
@@ -123,19 +129,20 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer,
    */
   readonly write = (data: Data): void => {
     if (this.#writeClosed) return;
-    if (typeof data !== "string" && !(data instanceof Uint8Array)) {
-      throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
-    }
-    const s = this.#socket;
-    if (!this.#corked) {
-      this.#corked = true;
-      s.cork();
-      process.nextTick(this.#uncork);
-    }
-    if (!s.write(data)) {
-      if (this.#producer !== null) this.#overHighWater();
-    } else if (this.#producer !== null && !this.#streaming) {
-      this.#schedulePull();
+    let size: number;
+    if (typeof data === "string") size = data.length;
+    else if (data instanceof Uint8Array) size = data.byteLength;
+    else throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
+    const pending = this.#pending;
+    if (pending.length === 0) process.nextTick(this.#flush);
+    pending.push(data);
+    this.#pendingBytes += size;
+    if (this.#producer !== null) {
+      // The high-water check is made now, not at the flush: a push producer writing in a loop
+      // must be paused synchronously.
+      const s = this.#socket;
+      if (this.#pendingBytes + s.writableLength >= s.writableHighWaterMark) this.#overHighWater();
+      else if (!this.#streaming) this.#schedulePull();
     }
   };
 
@@ -276,8 +283,9 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer,
     this.#producerPaused = false;
     if (!this.#streaming) {
       this.#callProducer("resumeProducing");
-    } else if (this.#socket.writableNeedDrain) {
-      this.#overHighWater();
+    } else {
+      const sock = this.#socket;
+      if (sock.writableNeedDrain || this.#pendingBytes + sock.writableLength >= sock.writableHighWaterMark) this.#overHighWater();
     }
   };
 
@@ -424,16 +432,48 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer,
 
   // --- Internals ---------------------------------------------------------------------------
 
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.#socket.uncork();
+  /**
+   * Sends the writes gathered during this turn: one `write` for one chunk; small chunks are
+   * concatenated into one Buffer (cheaper than a `writev` of many tiny ones); larger ones go out
+   * corked, as one `writev`. The high-water mark was checked as they were written.
+   */
+  readonly #flush = (): void => {
+    const pending = this.#pending;
+    const n = pending.length;
+    if (n === 0) return;
+    const bytes = this.#pendingBytes;
+    this.#pending = this.#spare;
+    this.#spare = pending;
+    this.#pendingBytes = 0;
+    const s = this.#socket;
+    if (this.#lost || s.destroyed) {
+      pending.length = 0;
+      return;
+    }
+    let ok: boolean;
+    if (n === 1) {
+      ok = s.write(pending[0]);
+    } else if (bytes <= CONCAT_LIMIT) {
+      const parts: Uint8Array[] = new Array<Uint8Array>(n);
+      for (let i = 0; i < n; i++) {
+        const c = pending[i];
+        parts[i] = typeof c === "string" ? Buffer.from(c) : c;
+      }
+      ok = s.write(Buffer.concat(parts));
+    } else {
+      s.cork();
+      for (let i = 0; i < n; i++) s.write(pending[i]);
+      s.uncork();
+      ok = !s.writableNeedDrain;
+    }
+    pending.length = 0;
+    // The producer was paused when these were written; if the socket took them all (a write
+    // that completes at once), no 'drain' will come: resume it now.
+    if (ok && this.#producer !== null) this.#onDrain();
   };
 
   #flushNow(): void {
-    if (this.#corked) {
-      this.#corked = false;
-      this.#socket.uncork();
-    }
+    this.#flush();
   }
 
   #closeAfterFlush(): void {

@@ -220,7 +220,7 @@ describe("ReconnectingClientFactory", () => {
       expect(f.retries).to.equal(0);
       server.transport!.loseConnection();
       await server.lost;
-      while (connector.state !== "disconnected") await new Promise((res) => setImmediate(res));
+      while ((connector.state as string) !== "disconnected") await new Promise((res) => setImmediate(res));
       expect(events.slice(0, 2)).to.deep.equal(["failed:ConnectionRefusedError", "failed:ConnectionRefusedError"]);
       expect(events.at(-1)).to.equal(`lost:${ConnectionDone.name}`);
     } finally {
