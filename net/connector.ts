@@ -22,7 +22,7 @@ import {
 import type { ClientFactory } from "./factory";
 import type { IConnector, IProtocol } from "./interfaces";
 import { Protocol } from "./protocol";
-import { track, untrack, type Closable } from "./registry";
+import { track, untrack } from "./registry";
 import { StreamTransport } from "./stream-transport";
 
 /** What differs between TCP, UNIX and TLS connections. @internal */
@@ -87,7 +87,7 @@ export function connectErrorFor(e: unknown): unknown {
  * connector.stopConnecting(); // gives up: clientConnectionFailed(UserError)
  * ```
  */
-export class Connector implements IConnector, Closable {
+export class Connector implements IConnector {
   /** The reactor the attempt runs on (its clock times the connection timeout). */
   readonly reactor: Reactor;
   /** The factory told about the attempts. */

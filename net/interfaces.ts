@@ -31,9 +31,13 @@ export interface ITCPTransport extends ITransport {
   abortConnection(): void;
   /** Half-closes: sends FIN, keeps reading. */
   loseWriteConnection(): void;
+  /** Whether Nagle's algorithm is off (TCP_NODELAY). */
   getTcpNoDelay(): boolean;
+  /** Turns Nagle's algorithm off (`true`) or back on. */
   setTcpNoDelay(enabled: boolean): void;
+  /** Whether TCP keep-alive probes are on. */
   getTcpKeepAlive(): boolean;
+  /** Turns TCP keep-alive probes on or off. */
   setTcpKeepAlive(enabled: boolean): void;
 }
 
@@ -46,22 +50,30 @@ export type TLSOptions = SecureContextOptions &
 
 /** A transport that can be upgraded to TLS in place (STARTTLS). */
 export interface ITLSTransport extends ITCPTransport {
+  /**
+   * Upgrades the connection to TLS in place (STARTTLS); `isServer` (default false) says which
+   * side of the handshake this is. A failed handshake ends the connection with the TLS error.
+   */
   startTLS(options: TLSOptions, isServer?: boolean): void;
 }
 
 /** A source of data a consumer can stop. */
 export interface IProducer {
+  /** Stops for good: the consumer will not ask again (e.g. its connection was lost). */
   stopProducing(): void;
 }
 
 /** A producer that writes on its own until paused ("streaming"). */
 export interface IPushProducer extends IProducer {
+  /** Stops writing until `resumeProducing()` (the consumer's buffer is full). */
   pauseProducing(): void;
+  /** Writes again after `pauseProducing()`. */
   resumeProducing(): void;
 }
 
 /** A producer that writes once each time it is asked ("non-streaming"). */
 export interface IPullProducer extends IProducer {
+  /** Writes the next piece: called each time the consumer is ready for more. */
   resumeProducing(): void;
 }
 
@@ -69,12 +81,15 @@ export interface IPullProducer extends IProducer {
 export interface IConsumer {
   /** Registers `producer`; `streaming` says push (true) or pull (false). A second one throws. */
   registerProducer(producer: IProducer, streaming: boolean): void;
+  /** Unregisters the producer (a pending `loseConnection()` then goes ahead). */
   unregisterProducer(): void;
+  /** Accepts `data` (a `string` as UTF-8). */
   write(data: Data): void;
 }
 
 /** A listening port. */
 export interface IListeningPort {
+  /** The address the port is bound to. */
   getHost(): Address;
   /** Stops accepting connections (open ones stay open); fires once the port is closed. */
   stopListening(): Deferred<void>;
@@ -84,16 +99,23 @@ export interface IListeningPort {
 
 /** A client connection attempt, which can be repeated. */
 export interface IConnector {
+  /** Starts a (new) connection attempt. */
   connect(): void;
+  /** Stops connecting, or closes the made connection. */
   disconnect(): void;
+  /** Gives up the attempt in progress (`NotConnectingError` when not connecting). */
   stopConnecting(): void;
+  /** Where the connector connects to. */
   getDestination(): Address;
+  /** Where the connector is in its life cycle. */
   readonly state: "disconnected" | "connecting" | "connected";
 }
 
 /** A protocol told separately when each direction of the connection closes. */
 export interface IHalfCloseableProtocol {
+  /** The peer half-closed (sent FIN): no more data will arrive; writing still works. */
   readConnectionLost(): void;
+  /** `loseWriteConnection()` has flushed and sent FIN: no more writing. */
   writeConnectionLost(): void;
 }
 
@@ -101,10 +123,15 @@ export interface IHalfCloseableProtocol {
 export interface IProtocol {
   /** Sets `transport` and `connected`, then calls `connectionMade()`. */
   makeConnection(transport: ITransport): void;
+  /** The connection is made. */
   connectionMade(): void;
+  /** Bytes arrived (in chunks of any size). */
   dataReceived(data: Buffer): void;
+  /** The connection ended (called once), with why. */
   connectionLost(reason: Failure): void;
+  /** True between `makeConnection` and `connectionLost`. */
   connected: boolean;
+  /** The transport, once connected. */
   transport: ITransport | null;
 }
 
@@ -112,12 +139,16 @@ export interface IProtocol {
 export interface IProtocolFactory {
   /** A protocol for a connection from/to `addr`, or null to refuse it. */
   buildProtocol(addr: Address): IProtocol | null;
+  /** A port or connector starts using the factory. */
   doStart(): void;
+  /** A port or connector is done with the factory. */
   doStop(): void;
 }
 
 /** A port being bound: an `IListeningPort` plus `whenListening()` (binding is asynchronous in Node). */
 export interface IListeningPortReady extends IListeningPort {
+  /** The address the port is bound to. @throws Error before it is bound: wait for `whenListening()`. */
+  getHost(): Address;
   /** Fires with the port once bound; fails with `CannotListenError` when binding fails. */
   whenListening(): Deferred<IListeningPortReady>;
 }
@@ -156,18 +187,24 @@ export interface UNIXConnectOptions {
 
 /** `reactor.listenTCP` / `connectTCP` (Twisted's IReactorTCP). */
 export interface IReactorTCP {
+  /** Listens on TCP `port` (0: any free port), building a protocol per connection with `factory`. */
   listenTCP(port: number, factory: IProtocolFactory, options?: TCPListenOptions): IListeningPortReady;
+  /** Connects to `host:port`, telling `factory` how it went. */
   connectTCP(host: string, port: number, factory: ClientFactory, options?: TCPConnectOptions): IConnector;
 }
 
 /** `reactor.listenUNIX` / `connectUNIX` (Twisted's IReactorUNIX). */
 export interface IReactorUNIX {
+  /** Listens on the UNIX socket `address` (a path). */
   listenUNIX(address: string, factory: IProtocolFactory, options?: UNIXListenOptions): IListeningPortReady;
+  /** Connects to the UNIX socket `address`. */
   connectUNIX(address: string, factory: ClientFactory, options?: UNIXConnectOptions): IConnector;
 }
 
 /** `reactor.listenSSL` / `connectSSL` (Twisted's IReactorSSL). */
 export interface IReactorSSL {
+  /** Listens for TLS connections on `port`. */
   listenSSL(port: number, factory: IProtocolFactory, tls: TLSOptions, options?: TCPListenOptions): IListeningPortReady;
+  /** Connects with TLS to `host:port`, verifying the server's certificate and name by default. */
   connectSSL(host: string, port: number, factory: ClientFactory, tls: TLSOptions, options?: TCPConnectOptions): IConnector;
 }

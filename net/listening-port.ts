@@ -13,7 +13,7 @@ import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { AlreadyListened, CannotListenError } from "./errors";
 import type { IListeningPortReady, IProtocol, IProtocolFactory } from "./interfaces";
-import { track, untrack, type Closable } from "./registry";
+import { track, untrack } from "./registry";
 import { StreamTransport } from "./stream-transport";
 
 /** What differs between TCP, UNIX and TLS ports. @internal */
@@ -59,7 +59,7 @@ type State = "idle" | "binding" | "listening" | "failed";
  * await port.stopListening();
  * ```
  */
-export class ListeningPort implements IListeningPortReady, Closable {
+export class ListeningPort implements IListeningPortReady {
   /** The reactor whose `stop()` closes this port. */
   readonly reactor: Reactor;
   /** The factory building a protocol per connection. */

@@ -7,7 +7,7 @@
 import { err } from "../log";
 import type { Reactor } from "../reactor/reactor";
 
-/** Something open that the reactor's shutdown must close. */
+/** Something open that the reactor's shutdown must close. @internal */
 export interface Closable {
   /** Closes at once; a connection's protocol gets `connectionLost(ConnectionLost)` before this returns. */
   _closeForShutdown(): void;

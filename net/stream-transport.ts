@@ -13,7 +13,7 @@ import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { ConnectionAborted, ConnectionDone, ConnectionLost } from "./errors";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
-import { track, untrack, type Closable } from "./registry";
+import { track, untrack } from "./registry";
 
 /** Writes gathered in one turn up to this many bytes are concatenated into one Buffer. */
 const CONCAT_LIMIT = 16 * 1024;
@@ -62,7 +62,7 @@ export function watchResult(result: unknown, what: string): void {
  *
  * Made by ports and connectors, never directly.
  */
-export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer, Closable {
+export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer {
   /** The reactor whose `stop()` closes this connection. */
   readonly reactor: Reactor;
   #socket: net.Socket;
