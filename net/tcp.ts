@@ -58,17 +58,29 @@ export function tcpDestination(host: string, port: number): Address {
 /** `reactor.listenTCP`: see {@link IReactorTCP}. @internal */
 export function listenTCP(reactor: Reactor, port: number, factory: IProtocolFactory, options?: TCPListenOptions): ListeningPort {
   const { iface, backlog } = checkListenTCP("listenTCP", port, factory, options);
-  const listening = new ListeningPort(reactor, factory, {
+  const listening: ListeningPort = new ListeningPort(reactor, factory, {
     interface: iface,
     port,
     event: "connection",
     createServer: () => net.createServer({ allowHalfOpen: true }),
     listen: (server) => server.listen({ port, host: iface === "" ? undefined : iface, backlog }),
     hostOf: tcpServerHost,
-    addressesOf: tcpAddresses,
+    addressesOf: (socket) => acceptedAddresses(listening, socket),
   });
   listening.startListening();
   return listening;
+}
+
+/**
+ * The addresses of an accepted socket. Bound to one interface, the port's address is this side's
+ * address of every connection it accepts: reused, one getsockname less per connection. @internal
+ */
+export function acceptedAddresses(port: ListeningPort, socket: net.Socket): { host: Address; peer: Address } {
+  const host = port.getHost() as IPv4Address;
+  if (host.host !== "0.0.0.0" && host.host !== "::") {
+    return { host, peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0, socket.remoteFamily) };
+  }
+  return tcpAddresses(socket);
 }
 
 /** `reactor.connectTCP`: see {@link IReactorTCP}. @internal */

@@ -12,7 +12,7 @@ import type { ClientFactory } from "./factory";
 import type { IProtocolFactory, TCPConnectOptions, TCPListenOptions, TLSOptions } from "./interfaces";
 import { ListeningPort } from "./listening-port";
 import { clientTLSOptions } from "./stream-transport";
-import { checkConnectTCP, checkListenTCP, tcpAddresses, tcpDestination, tcpServerHost } from "./tcp";
+import { acceptedAddresses, checkConnectTCP, checkListenTCP, tcpAddresses, tcpDestination, tcpServerHost } from "./tcp";
 
 function checkTLS(caller: string, options: unknown): asserts options is TLSOptions {
   if (options === null || typeof options !== "object") {
@@ -30,7 +30,7 @@ export function listenSSL(
 ): ListeningPort {
   const { iface, backlog } = checkListenTCP("listenSSL", port, factory, options);
   checkTLS("listenSSL", tlsOptions);
-  const listening = new ListeningPort(reactor, factory, {
+  const listening: ListeningPort = new ListeningPort(reactor, factory, {
     interface: iface,
     port,
     event: "secureConnection",
@@ -45,7 +45,7 @@ export function listenSSL(
     },
     listen: (server) => server.listen({ port, host: iface === "" ? undefined : iface, backlog }),
     hostOf: tcpServerHost,
-    addressesOf: tcpAddresses,
+    addressesOf: (socket) => acceptedAddresses(listening, socket),
   });
   listening.startListening();
   return listening;
