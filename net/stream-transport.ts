@@ -15,7 +15,10 @@ import { ConnectionAborted, ConnectionDone, ConnectionLost } from "./errors";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
 import { track, untrack } from "./registry";
 
-/** Writes gathered in one turn up to this many bytes are concatenated into one Buffer. */
+/**
+ * Writes gathered in one turn up to this many bytes are concatenated into one Buffer; once this
+ * much is pending it is sent at once.
+ */
 const CONCAT_LIMIT = 16 * 1024;
 
 /** How a transport reports that its connection ended (the connector tells its factory). */
@@ -77,6 +80,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   #pending: Data[] = [];
   #spare: Data[] = [];
   #pendingBytes = 0;
+  #flushScheduled = false;
   /** loseConnection() was called (it may be waiting for the producer to unregister). */
   #disconnecting = false;
   /** end() was called or the socket is gone: writes are ignored. */
@@ -133,11 +137,21 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (typeof data === "string") size = data.length;
     else if (data instanceof Uint8Array) size = data.byteLength;
     else throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
-    const pending = this.#pending;
-    if (pending.length === 0) process.nextTick(this.#flush);
-    pending.push(data);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flush);
+    }
+    this.#pending.push(data);
     this.#pendingBytes += size;
-    if (this.#producer !== null) {
+    if (this.#pendingBytes >= CONCAT_LIMIT) {
+      // Enough to go now: as with raw node:net, the socket's answer says whether to pause (a
+      // push producer then writes as much per turn as the socket takes, not one chunk).
+      const ok = this.#send();
+      if (this.#producer !== null) {
+        if (!ok) this.#overHighWater();
+        else if (!this.#streaming) this.#schedulePull();
+      }
+    } else if (this.#producer !== null) {
       // The high-water check is made now, not at the flush: a push producer writing in a loop
       // must be paused synchronously.
       const s = this.#socket;
@@ -448,9 +462,19 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    * corked, as one `writev`. The high-water mark was checked as they were written.
    */
   readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return;
+    const ok = this.#send();
+    // The producer was paused when these were written; if the socket took them all (a write
+    // that completes at once), no 'drain' will come: resume it now.
+    if (ok && this.#producer !== null) this.#onDrain();
+  };
+
+  /** Writes what is pending (see #flush); returns false when the socket is past its high-water mark. */
+  #send(): boolean {
     const pending = this.#pending;
     const n = pending.length;
-    if (n === 0) return;
+    if (n === 0) return true;
     const bytes = this.#pendingBytes;
     this.#pending = this.#spare;
     this.#spare = pending;
@@ -458,7 +482,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     const s = this.#socket;
     if (this.#lost || s.destroyed) {
       pending.length = 0;
-      return;
+      return true;
     }
     let ok: boolean;
     if (n === 1) {
@@ -477,13 +501,11 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       ok = !s.writableNeedDrain;
     }
     pending.length = 0;
-    // The producer was paused when these were written; if the socket took them all (a write
-    // that completes at once), no 'drain' will come: resume it now.
-    if (ok && this.#producer !== null) this.#onDrain();
-  };
+    return ok;
+  }
 
   #flushNow(): void {
-    this.#flush();
+    this.#send();
   }
 
   #closeAfterFlush(): void {
