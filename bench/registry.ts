@@ -6,10 +6,11 @@ import { deferred } from "./deferred";
 import { inline } from "./inline";
 import { lateness } from "./lateness";
 import { memory } from "./memory";
+import { netBench } from "./net";
 import { timers } from "./timers";
 import { threads } from "./threads";
 import { processes } from "./processes";
 import { udp } from "./udp";
 import { workers } from "./workers";
 
-export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, threads, processes, udp, workers];
+export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, netBench, threads, processes, udp, workers];

@@ -59,6 +59,13 @@ export class NoRouteError extends ConnectError {
   }
 }
 
+/** `stopConnecting()` gave the attempt up (Twisted's `error.UserError`, "User aborted connection"). */
+export class UserError extends ConnectError {
+  constructor(message = "User aborted connection.", options?: ErrorOptions & { osError?: string }) {
+    super(message, options);
+  }
+}
+
 /** A connection attempt was cancelled before it completed; `address` is where it was going. */
 export class ConnectingCancelledError extends ConnectError {
   /** The address the cancelled attempt was connecting to. */

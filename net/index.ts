@@ -4,6 +4,8 @@
  * @module
  */
 import { fastExports } from "../core/fast-exports";
+// Installs listenTCP, connectTCP, listenUNIX, connectUNIX, listenSSL and connectSSL on Reactor.
+import "./reactor-io";
 
 export { IPv4Address, IPv6Address, UNIXAddress } from "./address";
 export type { Address } from "./address";
@@ -20,6 +22,7 @@ export {
   ConnectTimeoutError,
   CannotListenError,
   NotConnectingError,
+  UserError,
   AlreadyListened,
   ProcessDone,
   ProcessTerminated,
@@ -51,6 +54,10 @@ export type {
 } from "./interfaces";
 export { BaseProtocol, Protocol } from "./protocol";
 export type { ProtocolClass } from "./protocol";
+export { ListeningPort } from "./listening-port";
+export { Connector, connectErrorFor } from "./connector";
+export { StreamTransport } from "./stream-transport";
+export type { LostHook } from "./stream-transport";
 export { Factory, ServerFactory, ClientFactory, ReconnectingClientFactory, ValueError } from "./factory";
 
 // --- UDP, processes and threads (twisted.internet.udp, process, utils, threads) -----------------

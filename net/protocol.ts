@@ -17,11 +17,14 @@ export class BaseProtocol {
   /** The transport this protocol writes to; null until connected. */
   transport: ITransport | null = null;
 
-  /** Sets `transport` and `connected`, then calls `connectionMade()`. Called by the transport. */
+  /**
+   * Sets `transport` and `connected`, then calls `connectionMade()`. Called by the transport,
+   * which is handed back what `connectionMade` returned (a failing Deferred or Promise is logged).
+   */
   makeConnection(transport: ITransport): void {
     this.connected = true;
     this.transport = transport;
-    this.connectionMade();
+    return this.connectionMade();
   }
 
   /**

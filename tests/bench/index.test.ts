@@ -25,7 +25,7 @@ describe("bench/index.ts: the command", function () {
     const r = bench("--help");
     expect(r.status).to.equal(0);
     expect(r.stdout).to.include("usage: npm run bench --");
-    for (const name of ["timers", "memory", "lateness", "deferred", "inline", "cooperator", "clock"]) expect(r.stdout).to.include(`  ${name} `);
+    for (const name of ["timers", "memory", "lateness", "deferred", "inline", "cooperator", "clock", "net", "threads", "processes", "udp", "workers"]) expect(r.stdout).to.include(`  ${name} `);
   });
 
   it("an unknown benchmark or option exits 2 with the usage, running nothing", () => {

@@ -1,0 +1,619 @@
+/**
+ * The transport of a stream connection (TCP, UNIX or TLS) over a Node socket: Twisted's
+ * `tcp.Connection` shape on `node:net`.
+ * @module
+ */
+import * as tls from "node:tls";
+import * as net from "node:net";
+import { Failure } from "../core/failure";
+import { describeValue } from "../core/validate";
+import { Deferred } from "../defer/deferred";
+import { err } from "../log";
+import type { Reactor } from "../reactor/reactor";
+import type { Address } from "./address";
+import { ConnectionAborted, ConnectionDone, ConnectionLost } from "./errors";
+import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
+import { track, untrack } from "./registry";
+
+/**
+ * Writes gathered in one turn up to this many bytes are concatenated into one Buffer; once this
+ * much is pending it is sent at once.
+ */
+const CONCAT_LIMIT = 16 * 1024;
+
+/** How a transport reports that its connection ended (the connector tells its factory). */
+export type LostHook = (reason: Failure) => void;
+
+/** Options of {@link StreamTransport}. @internal */
+export interface StreamTransportOptions {
+  host: Address;
+  peer: Address;
+  /** Called after the protocol's `connectionLost`, with the same reason. */
+  onLost?: LostHook;
+  /** The socket is a TLS socket whose handshake is done. */
+  secure?: boolean;
+}
+
+/**
+ * Logs a failure of what a protocol callback returned (a Deferred or Promise is not waited on,
+ * as Twisted, but its failure is never lost).
+ */
+export function watchResult(result: unknown, what: string): void {
+  if (result === undefined || result === null) return;
+  if (result instanceof Deferred) {
+    result.addErrback((f: Failure) => {
+      err(f, what);
+    });
+  } else if (typeof (result as PromiseLike<unknown>).then === "function") {
+    (result as PromiseLike<unknown>).then(undefined, (e: unknown) => {
+      err(e, what);
+    });
+  }
+}
+
+/**
+ * A connected stream socket with Twisted's transport shape: {@link ITLSTransport} (write,
+ * writeSequence, loseConnection, abortConnection, loseWriteConnection, getPeer, getHost, no-delay,
+ * keep-alive, startTLS), {@link IConsumer} (a registered producer is paused past the socket's
+ * high-water mark and resumed on `'drain'`) and {@link IPushProducer} (pausing stops reading).
+ *
+ * Invariants: the protocol's `connectionLost` runs exactly once, after `connected` was set to
+ * false; afterwards writes are ignored. Writes made in one turn of Node's loop go out together
+ * on the next tick (one system call: see `#flush`). An exception
+ * thrown by a protocol callback is logged and drops this connection only: `connectionLost` then
+ * gets a Failure of that exception.
+ *
+ * Made by ports and connectors, never directly.
+ */
+export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer {
+  /** The reactor whose `stop()` closes this connection. */
+  readonly reactor: Reactor;
+  #socket: net.Socket;
+  readonly #protocol: IProtocol;
+  readonly #host: Address;
+  readonly #peer: Address;
+  readonly #onLost: LostHook | undefined;
+  /** The protocol implements IHalfCloseableProtocol. */
+  readonly #halfCloseable: boolean;
+  #secure: boolean;
+  /** Writes of this turn of the loop, sent together on the next tick (see #flush). */
+  #pending: Data[] = [];
+  #spare: Data[] = [];
+  #pendingBytes = 0;
+  #flushScheduled = false;
+  /** loseConnection() was called (it may be waiting for the producer to unregister). */
+  #disconnecting = false;
+  /** end() was called or the socket is gone: writes are ignored. */
+  #writeClosed = false;
+  /** connectionLost was delivered. */
+  #lost = false;
+  #aborted = false;
+  #callbackError: unknown = undefined;
+  #socketError: Error | undefined = undefined;
+  #noDelay = false;
+  #keepAlive = false;
+  #producer: IProducer | null = null;
+  #streaming = false;
+  #producerPaused = false;
+  #pullScheduled = false;
+
+  /** @internal */
+  constructor(reactor: Reactor, socket: net.Socket, protocol: IProtocol, options: StreamTransportOptions) {
+    this.reactor = reactor;
+    this.#socket = socket;
+    this.#protocol = protocol;
+    this.#host = options.host;
+    this.#peer = options.peer;
+    this.#onLost = options.onLost;
+    this.#secure = options.secure ?? false;
+    this.#halfCloseable = typeof (protocol as { readConnectionLost?: unknown }).readConnectionLost === "function";
+    this.#attach(socket);
+    track(reactor, this);
+  }
+
+  /**
+   * Connects the protocol: `makeConnection(this)` (so `connectionMade`). An exception there
+   * drops the connection. @internal
+   */
+  _start(): void {
+    try {
+      // BaseProtocol.makeConnection hands back what connectionMade returned.
+      watchResult(this.#protocol.makeConnection(this) as unknown, "Unhandled error from connectionMade:");
+    } catch (e) {
+      this.#callbackFailed(e, "connectionMade");
+    }
+  }
+
+  // --- ITransport --------------------------------------------------------------------------
+
+  /**
+   * Sends `data` (a `string` is encoded as UTF-8). Buffered, never blocks; writes made in the same
+   * turn of the loop go out in one system call. Ignored once the connection is closing or closed.
+   * @throws TypeError when `data` is not a Buffer, Uint8Array or string.
+   */
+  readonly write = (data: Data): void => {
+    if (this.#writeClosed) return;
+    let size: number;
+    if (typeof data === "string") size = data.length;
+    else if (data instanceof Uint8Array) size = data.byteLength;
+    else throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flush);
+    }
+    this.#pending.push(data);
+    this.#pendingBytes += size;
+    if (this.#pendingBytes >= CONCAT_LIMIT) {
+      // Enough to go now: as with raw node:net, the socket's answer says whether to pause (a
+      // push producer then writes as much per turn as the socket takes, not one chunk).
+      const ok = this.#send();
+      if (this.#producer !== null) {
+        if (!ok) this.#overHighWater();
+        else if (!this.#streaming) this.#schedulePull();
+      }
+    } else if (this.#producer !== null) {
+      // The high-water check is made now, not at the flush: a push producer writing in a loop
+      // must be paused synchronously.
+      const s = this.#socket;
+      if (this.#pendingBytes + s.writableLength >= s.writableHighWaterMark) this.#overHighWater();
+      else if (!this.#streaming) this.#schedulePull();
+    }
+  };
+
+  /** Sends each item in turn (one system call for them all). */
+  readonly writeSequence = (data: Iterable<Data>): void => {
+    if (data === null || typeof (data as Iterable<Data>)[Symbol.iterator] !== "function") {
+      throw new TypeError(`writeSequence: data must be an iterable of Buffer, Uint8Array or string, got ${describeValue(data)}`);
+    }
+    for (const chunk of data) this.write(chunk);
+  };
+
+  /**
+   * Flushes what is buffered, then closes: the protocol gets `connectionLost(ConnectionDone)`.
+   * With a producer registered, waits until it is unregistered. Nothing is read any more.
+   */
+  readonly loseConnection = (): void => {
+    if (this.#lost || this.#disconnecting) return;
+    this.#disconnecting = true;
+    if (this.#producer !== null) return;
+    this.#closeAfterFlush();
+  };
+
+  /** The other side's address. */
+  readonly getPeer = (): Address => this.#peer;
+
+  /** This side's address. */
+  readonly getHost = (): Address => this.#host;
+
+  // --- ITCPTransport -----------------------------------------------------------------------
+
+  /**
+   * Closes at once, dropping what is buffered (a TCP connection is reset, so the peer sees
+   * ConnectionLost): the protocol gets `connectionLost(ConnectionAborted)`.
+   */
+  readonly abortConnection = (): void => {
+    if (this.#lost || this.#aborted) return;
+    this.#aborted = true;
+    this.#writeClosed = true;
+    const s = this.#socket;
+    // A TLS socket wraps the TCP one (`_parent`): reset that.
+    const raw = (s as { _parent?: unknown })._parent;
+    const tcp = raw instanceof net.Socket ? raw : s;
+    try {
+      tcp.resetAndDestroy();
+    } catch {
+      // not a TCP handle (a UNIX socket): a plain close
+    }
+    s.destroy();
+  };
+
+  /**
+   * Half-closes: flushes, then sends FIN and keeps reading. A protocol implementing
+   * IHalfCloseableProtocol then gets `writeConnectionLost()`.
+   */
+  readonly loseWriteConnection = (): void => {
+    if (this.#lost || this.#writeClosed) return;
+    this.#writeClosed = true;
+    this.#flushNow();
+    this.#socket.end();
+  };
+
+  /** Whether Nagle's algorithm is off (TCP_NODELAY). */
+  readonly getTcpNoDelay = (): boolean => this.#noDelay;
+
+  /** Turns Nagle's algorithm off (true) or on (false). */
+  readonly setTcpNoDelay = (enabled: boolean): void => {
+    this.#noDelay = Boolean(enabled);
+    if (!this.#lost) this.#socket.setNoDelay(this.#noDelay);
+  };
+
+  /** Whether TCP keep-alive probes are on. */
+  readonly getTcpKeepAlive = (): boolean => this.#keepAlive;
+
+  /** Turns TCP keep-alive probes on or off. */
+  readonly setTcpKeepAlive = (enabled: boolean): void => {
+    this.#keepAlive = Boolean(enabled);
+    if (!this.#lost) this.#socket.setKeepAlive(this.#keepAlive);
+  };
+
+  // --- ITLSTransport -----------------------------------------------------------------------
+
+  /**
+   * Upgrades the connection to TLS in place (STARTTLS): what was written before goes out in the
+   * clear, everything after is encrypted. A client (`isServer` false, the default) verifies the
+   * server's certificate and name (`options.hostname`, else the peer's host) unless
+   * `rejectUnauthorized: false`. A failed handshake ends the connection: `connectionLost` gets a
+   * Failure of the TLS error.
+   * @throws Error when the connection is already TLS or closed.
+   */
+  readonly startTLS = (options: TLSOptions, isServer = false): void => {
+    if (this.#lost || this.#writeClosed) throw new Error("startTLS: the connection is closing or closed");
+    if (this.#socket instanceof tls.TLSSocket) throw new Error("startTLS: the connection is already TLS");
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`startTLS: options must be an object of TLS options, got ${describeValue(options)}`);
+    }
+    this.#flushNow();
+    const raw = this.#socket;
+    this.#detach(raw);
+    let upgraded: tls.TLSSocket;
+    if (isServer) {
+      upgraded = new tls.TLSSocket(raw, { ...options, isServer: true, secureContext: tls.createSecureContext(options) });
+      upgraded.once("secure", this.#onSecure);
+    } else {
+      const host = this.#peer instanceof Object && "host" in this.#peer ? this.#peer.host : undefined;
+      upgraded = tls.connect(clientTLSOptions(options, host, raw));
+      upgraded.once("secureConnect", this.#onSecure);
+    }
+    this.#secure = false;
+    this.#socket = upgraded;
+    this.#attach(upgraded);
+    if (this.#noDelay) raw.setNoDelay(true);
+  };
+
+  // --- IConsumer ---------------------------------------------------------------------------
+
+  /**
+   * Registers `producer`. Streaming (push, `true`): paused when the write buffer passes its
+   * high-water mark, resumed once it drains. Non-streaming (pull, `false`): `resumeProducing()`
+   * now and each time the transport is ready for more. If the connection is already lost,
+   * `producer.stopProducing()` is called instead.
+   * @throws Error when a producer is already registered.
+   */
+  readonly registerProducer = (producer: IProducer, streaming: boolean): void => {
+    if (producer === null || typeof producer !== "object" || typeof producer.stopProducing !== "function") {
+      throw new TypeError(`registerProducer: producer must be an IProducer, got ${describeValue(producer)}`);
+    }
+    if (this.#producer !== null) {
+      throw new Error(
+        `Cannot register producer ${String(producer)}, because producer ${String(this.#producer)} was never unregistered.`,
+      );
+    }
+    if (this.#lost) {
+      producer.stopProducing();
+      return;
+    }
+    this.#producer = producer;
+    this.#streaming = Boolean(streaming);
+    this.#producerPaused = false;
+    if (!this.#streaming) {
+      this.#callProducer("resumeProducing");
+    } else {
+      const sock = this.#socket;
+      if (sock.writableNeedDrain || this.#pendingBytes + sock.writableLength >= sock.writableHighWaterMark) this.#overHighWater();
+    }
+  };
+
+  /** Unregisters the producer; a pending `loseConnection()` then goes ahead. */
+  readonly unregisterProducer = (): void => {
+    this.#producer = null;
+    this.#producerPaused = false;
+    if (this.#disconnecting && !this.#lost && !this.#writeClosed) this.#closeAfterFlush();
+  };
+
+  // --- IPushProducer -----------------------------------------------------------------------
+
+  /** Stops reading: no `dataReceived` until `resumeProducing()`. */
+  readonly pauseProducing = (): void => {
+    if (!this.#lost) this.#socket.pause();
+  };
+
+  /** Reads again after `pauseProducing()`. */
+  readonly resumeProducing = (): void => {
+    if (!this.#lost) this.#socket.resume();
+  };
+
+  /** Closes the connection (as `loseConnection()`). */
+  readonly stopProducing = (): void => {
+    this.loseConnection();
+  };
+
+  /** Closes now for the reactor's shutdown: `connectionLost(ConnectionLost)` before returning. @internal */
+  _closeForShutdown(): void {
+    if (this.#lost) return;
+    this.#writeClosed = true;
+    this.#socket.destroy();
+    this.#deliverLost(new Failure(new ConnectionLost("Connection lost: the reactor stopped.")));
+  }
+
+  /** Ends the connection because a callback threw `e` (already logged). @internal */
+  _drop(e: unknown): void {
+    if (this.#lost) return;
+    this.#callbackError ??= e;
+    this.#writeClosed = true;
+    this.#socket.destroy();
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} ${String(this.#peer)}>`;
+  }
+
+  // --- Socket events -----------------------------------------------------------------------
+
+  #attach(s: net.Socket): void {
+    s.on("data", this.#onData);
+    s.on("end", this.#onEnd);
+    s.on("finish", this.#onFinish);
+    s.on("drain", this.#onDrain);
+    s.on("error", this.#onError);
+    s.on("close", this.#onClose);
+  }
+
+  #detach(s: net.Socket): void {
+    s.off("data", this.#onData);
+    s.off("end", this.#onEnd);
+    s.off("finish", this.#onFinish);
+    s.off("drain", this.#onDrain);
+    s.off("error", this.#onError);
+    s.off("close", this.#onClose);
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#disconnecting || this.#lost || this.#callbackError !== undefined) return;
+    try {
+      const r = this.#protocol.dataReceived(chunk) as unknown;
+      if (r !== undefined) watchResult(r, "Unhandled error from dataReceived:");
+    } catch (e) {
+      this.#callbackFailed(e, "dataReceived");
+    }
+  };
+
+  readonly #onEnd = (): void => {
+    if (this.#lost || this.#callbackError !== undefined) return;
+    if (this.#halfCloseable && !this.#disconnecting) {
+      try {
+        const r = (this.#protocol as unknown as { readConnectionLost(): unknown }).readConnectionLost();
+        watchResult(r, "Unhandled error from readConnectionLost:");
+      } catch (e) {
+        this.#callbackFailed(e, "readConnectionLost");
+      }
+      return;
+    }
+    // Not half-closeable: the peer's FIN closes the connection (after what is buffered is sent).
+    if (!this.#writeClosed) {
+      this.#writeClosed = true;
+      this.#flushNow();
+      this.#socket.end();
+    }
+  };
+
+  readonly #onFinish = (): void => {
+    if (this.#lost) return;
+    if (this.#disconnecting || this.#callbackError !== undefined || this.#aborted) {
+      this.#socket.destroy(); // loseConnection: everything is flushed, close both directions
+      return;
+    }
+    if (this.#halfCloseable) {
+      try {
+        const r = (this.#protocol as unknown as { writeConnectionLost(): unknown }).writeConnectionLost();
+        watchResult(r, "Unhandled error from writeConnectionLost:");
+      } catch (e) {
+        this.#callbackFailed(e, "writeConnectionLost");
+      }
+    }
+  };
+
+  readonly #onDrain = (): void => {
+    const producer = this.#producer;
+    if (producer === null || this.#lost) return;
+    if (this.#streaming) {
+      if (this.#producerPaused) {
+        this.#producerPaused = false;
+        this.#callProducer("resumeProducing");
+      }
+    } else {
+      this.#schedulePull();
+    }
+  };
+
+  readonly #onError = (e: Error): void => {
+    this.#socketError ??= e;
+  };
+
+  readonly #onSecure = (): void => {
+    this.#secure = true;
+  };
+
+  readonly #onClose = (): void => {
+    if (this.#lost) return;
+    let reason: unknown;
+    if (this.#callbackError !== undefined) reason = this.#callbackError;
+    else {
+      // The stack of a reason made here would only show Node's event frames; capturing it was
+      // 6% of the CPU of a short connection (two per connection), so it is left out.
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        if (this.#aborted) reason = new ConnectionAborted();
+        else if (this.#socketError !== undefined) reason = lostReason(this.#socketError, this.#socket, this.#secure);
+        else if (this.#writeClosed || this.#disconnecting) reason = new ConnectionDone();
+        else reason = new ConnectionLost("Connection to the other side was lost in a non-clean fashion: closed.");
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    }
+    this.#deliverLost(new Failure(reason));
+  };
+
+  // --- Internals ---------------------------------------------------------------------------
+
+  /**
+   * Sends the writes gathered during this turn: one `write` for one chunk; small chunks are
+   * concatenated into one Buffer (cheaper than a `writev` of many tiny ones); larger ones go out
+   * corked, as one `writev`. The high-water mark was checked as they were written.
+   */
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return;
+    const ok = this.#send();
+    // The producer was paused when these were written; if the socket took them all (a write
+    // that completes at once), no 'drain' will come: resume it now.
+    if (ok && this.#producer !== null) this.#onDrain();
+  };
+
+  /** Writes what is pending (see #flush); returns false when the socket is past its high-water mark. */
+  #send(): boolean {
+    const pending = this.#pending;
+    const n = pending.length;
+    if (n === 0) return true;
+    const bytes = this.#pendingBytes;
+    this.#pending = this.#spare;
+    this.#spare = pending;
+    this.#pendingBytes = 0;
+    const s = this.#socket;
+    if (this.#lost || s.destroyed) {
+      pending.length = 0;
+      return true;
+    }
+    let ok: boolean;
+    if (n === 1) {
+      ok = s.write(pending[0]);
+    } else if (bytes <= CONCAT_LIMIT) {
+      const parts: Uint8Array[] = new Array<Uint8Array>(n);
+      for (let i = 0; i < n; i++) {
+        const c = pending[i];
+        parts[i] = typeof c === "string" ? Buffer.from(c) : c;
+      }
+      ok = s.write(Buffer.concat(parts));
+    } else {
+      s.cork();
+      for (let i = 0; i < n; i++) s.write(pending[i]);
+      s.uncork();
+      ok = !s.writableNeedDrain;
+    }
+    pending.length = 0;
+    return ok;
+  }
+
+  #flushNow(): void {
+    this.#send();
+  }
+
+  #closeAfterFlush(): void {
+    this.#writeClosed = true;
+    this.#flushNow();
+    const s = this.#socket;
+    if (s.writableFinished) s.destroy();
+    else s.end(); // 'finish' destroys it
+  }
+
+  #overHighWater(): void {
+    if (this.#streaming) {
+      if (!this.#producerPaused) {
+        this.#producerPaused = true;
+        this.#callProducer("pauseProducing");
+      }
+    }
+    // A pull producer is asked again on 'drain'.
+  }
+
+  #schedulePull(): void {
+    if (this.#pullScheduled) return;
+    this.#pullScheduled = true;
+    setImmediate(this.#pull);
+  }
+
+  readonly #pull = (): void => {
+    this.#pullScheduled = false;
+    if (this.#producer === null || this.#streaming || this.#lost || this.#writeClosed) return;
+    if (this.#socket.writableNeedDrain) return; // 'drain' asks again
+    this.#callProducer("resumeProducing");
+  };
+
+  #callProducer(method: "pauseProducing" | "resumeProducing"): void {
+    const producer = this.#producer as IPushProducer | null;
+    if (producer === null) return;
+    try {
+      producer[method]();
+    } catch (e) {
+      err(e, `Unhandled error from ${String(producer)}.${method}:`);
+      this._drop(e);
+    }
+  }
+
+  #callbackFailed(e: unknown, callback: string): void {
+    err(e, `Unhandled Error in ${protocolName(this.#protocol)}.${callback}:`);
+    this._drop(e);
+  }
+
+  #deliverLost(reason: Failure): void {
+    this.#lost = true;
+    this.#writeClosed = true;
+    untrack(this.reactor, this);
+    const producer = this.#producer;
+    this.#producer = null;
+    if (producer !== null) {
+      try {
+        producer.stopProducing();
+      } catch (e) {
+        err(e, `Unhandled error from ${String(producer)}.stopProducing:`);
+      }
+    }
+    const p = this.#protocol;
+    p.connected = false;
+    try {
+      watchResult(p.connectionLost(reason), "Unhandled error from connectionLost:");
+    } catch (e) {
+      err(e, `Unhandled Error in ${protocolName(p)}.connectionLost:`);
+    }
+    if (this.#onLost !== undefined) this.#onLost(reason);
+  }
+}
+
+function protocolName(p: IProtocol): string {
+  const prefix = (p as { logPrefix?: () => string }).logPrefix;
+  try {
+    return typeof prefix === "function" ? prefix.call(p) : p.constructor.name;
+  } catch {
+    return p.constructor.name;
+  }
+}
+
+/** The reason for a socket that closed with `e`: a TLS handshake error as itself, else ConnectionLost. */
+function lostReason(e: Error, socket: net.Socket, secure: boolean): unknown {
+  if (socket instanceof tls.TLSSocket && !secure) return e;
+  if (e instanceof ConnectionLost) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  return new ConnectionLost(`Connection to the other side was lost in a non-clean fashion: ${code ?? e.message}.`, {
+    cause: e,
+  });
+}
+
+/**
+ * Node's client TLS options for Twisted's defaults: the certificate and the host name are
+ * verified (`hostname`, else `host`) unless `rejectUnauthorized: false`. @internal
+ */
+export function clientTLSOptions(options: TLSOptions, host: string | undefined, socket?: net.Socket): tls.ConnectionOptions {
+  const { hostname, ...rest } = options;
+  const name = hostname ?? host;
+  const result: tls.ConnectionOptions = { ...rest };
+  if (socket !== undefined) result.socket = socket;
+  if (name !== undefined && result.servername === undefined && !isIPLiteral(name)) result.servername = name;
+  if (name !== undefined && result.checkServerIdentity === undefined) {
+    result.checkServerIdentity = (_host, cert) => tls.checkServerIdentity(name, cert);
+  }
+  return result;
+}
+
+function isIPLiteral(name: string): boolean {
+  return /^[\d.]+$/.test(name) || name.includes(":");
+}

@@ -1,0 +1,108 @@
+/**
+ * TCP: `listenTCP` and `connectTCP` on `node:net` (Twisted's `twisted.internet.tcp`).
+ * @module
+ */
+import * as net from "node:net";
+import type { Reactor } from "../reactor/reactor";
+import { ipAddress, IPv4Address, type Address } from "./address";
+import { checkBacklog, checkBindAddress, checkFactory, checkOptions, checkPort, checkString, checkTimeout } from "./check";
+import { Connector } from "./connector";
+import type { ClientFactory } from "./factory";
+import type { IProtocolFactory, TCPConnectOptions, TCPListenOptions } from "./interfaces";
+import { ListeningPort } from "./listening-port";
+
+/** The addresses of a connected TCP (or TLS-over-TCP) socket. @internal */
+export function tcpAddresses(socket: net.Socket): { host: Address; peer: Address } {
+  return {
+    host: ipAddress("TCP", socket.localAddress ?? "", socket.localPort ?? 0, socket.localFamily),
+    peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0, socket.remoteFamily),
+  };
+}
+
+/** The address a TCP server is bound to. @internal */
+export function tcpServerHost(server: net.Server): Address {
+  const a = server.address() as net.AddressInfo;
+  return ipAddress("TCP", a.address, a.port, a.family);
+}
+
+/** Checks listenTCP/listenSSL's arguments; returns the interface and backlog. @internal */
+export function checkListenTCP(caller: string, port: unknown, factory: unknown, options: TCPListenOptions | undefined): { iface: string; backlog: number } {
+  checkPort(caller, port);
+  checkFactory(caller, factory, false);
+  checkOptions(caller, options);
+  const iface = options?.interface ?? "";
+  checkString(caller, iface, "options.interface");
+  return { iface, backlog: checkBacklog(caller, options?.backlog) };
+}
+
+/** Checks connectTCP/connectSSL's arguments. @internal */
+export function checkConnectTCP(
+  caller: string,
+  host: unknown,
+  port: unknown,
+  factory: unknown,
+  options: TCPConnectOptions | undefined,
+): { timeout: number | null; bind: [string, number] | null } {
+  checkString(caller, host, "host");
+  checkPort(caller, port);
+  checkFactory(caller, factory, true);
+  checkOptions(caller, options);
+  return { timeout: checkTimeout(caller, options?.timeout), bind: checkBindAddress(caller, options?.bindAddress) };
+}
+
+/** Where a TCP client connects to: IPv6Address for an IPv6 literal, else IPv4Address. @internal */
+export function tcpDestination(host: string, port: number): Address {
+  return net.isIPv6(host) ? ipAddress("TCP", host, port, "IPv6") : new IPv4Address("TCP", host, port);
+}
+
+/** `reactor.listenTCP`: see {@link IReactorTCP}. @internal */
+export function listenTCP(reactor: Reactor, port: number, factory: IProtocolFactory, options?: TCPListenOptions): ListeningPort {
+  const { iface, backlog } = checkListenTCP("listenTCP", port, factory, options);
+  const listening: ListeningPort = new ListeningPort(reactor, factory, {
+    interface: iface,
+    port,
+    event: "connection",
+    createServer: () => net.createServer({ allowHalfOpen: true }),
+    listen: (server) => server.listen({ port, host: iface === "" ? undefined : iface, backlog }),
+    hostOf: tcpServerHost,
+    addressesOf: (socket) => acceptedAddresses(listening, socket),
+  });
+  listening.startListening();
+  return listening;
+}
+
+/**
+ * The addresses of an accepted socket. Bound to one interface, the port's address is this side's
+ * address of every connection it accepts: reused, one getsockname less per connection. @internal
+ */
+export function acceptedAddresses(port: ListeningPort, socket: net.Socket): { host: Address; peer: Address } {
+  const host = port.getHost() as IPv4Address;
+  if (host.host !== "0.0.0.0" && host.host !== "::") {
+    return { host, peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0, socket.remoteFamily) };
+  }
+  return tcpAddresses(socket);
+}
+
+/** `reactor.connectTCP`: see {@link IReactorTCP}. @internal */
+export function connectTCP(reactor: Reactor, host: string, port: number, factory: ClientFactory, options?: TCPConnectOptions): Connector {
+  const { timeout, bind } = checkConnectTCP("connectTCP", host, port, factory, options);
+  const connector = new Connector(
+    reactor,
+    factory,
+    {
+      event: "connect",
+      destination: tcpDestination(host, port),
+      connect: () =>
+        net.connect({
+          host,
+          port,
+          allowHalfOpen: true,
+          ...(bind !== null ? { localAddress: bind[0], localPort: bind[1] } : {}),
+        }),
+      addressesOf: tcpAddresses,
+    },
+    timeout,
+  );
+  connector.connect();
+  return connector;
+}
