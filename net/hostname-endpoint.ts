@@ -47,7 +47,9 @@ export class HostnameAddress {
 
 /** One address a name resolved to: Node's `dns.lookup` entry (`family` 4 or 6). */
 export interface ResolvedAddress {
+  /** The address, e.g. `"93.184.216.34"` or `"2606:2800::1"`. */
   address: string;
+  /** 4 or 6 (others are skipped). */
   family: number;
 }
 
@@ -64,8 +66,11 @@ export interface HostnameEndpointOptions {
    * the host name (`servername` is set to it). Not set: plain TCP.
    */
   tls?: TLSOptions;
-  /** Resolves the name (default: `dns.lookup(host, { all: true })`, in the resolver's order). */
-  resolve?: (host: string) => PromiseLike<ResolvedAddress[]>;
+  /**
+   * Resolves the name (default: `dns.lookup(host, { all: true })`, in the resolver's order). An
+   * array returned (rather than a Promise) is used at once.
+   */
+  resolve?: (host: string) => ResolvedAddress[] | PromiseLike<ResolvedAddress[]>;
 }
 
 /** What a HostnameEndpoint needs of its reactor: TCP (or TLS) connections and time. */
@@ -101,7 +106,7 @@ export class HostnameEndpoint implements IStreamClientEndpoint {
   /** @internal */ readonly _bindAddress: [string, number] | null;
   /** @internal */ readonly _attemptDelay: number;
   /** @internal */ readonly _tls: TLSOptions | null;
-  /** @internal */ _resolve: (host: string) => PromiseLike<ResolvedAddress[]>;
+  /** @internal */ _resolve: (host: string) => ResolvedAddress[] | PromiseLike<ResolvedAddress[]>;
 
   /**
    * @param reactor - the reactor to connect with (and whose clock spaces the attempts).
@@ -190,11 +195,15 @@ class Attempts {
       this.#onResolved([{ address: ep._hostText, family: isIP(ep._hostText) }]);
       return this.#winner;
     }
-    let resolving: PromiseLike<ResolvedAddress[]>;
+    let resolving: ResolvedAddress[] | PromiseLike<ResolvedAddress[]>;
     try {
       resolving = ep._resolve(ep._hostText);
     } catch (e) {
       this.#onResolveFailed(e);
+      return this.#winner;
+    }
+    if (Array.isArray(resolving)) {
+      this.#onResolved(resolving);
       return this.#winner;
     }
     resolving.then(

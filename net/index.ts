@@ -53,4 +53,30 @@ export { BaseProtocol, Protocol } from "./protocol";
 export type { ProtocolClass } from "./protocol";
 export { Factory, ServerFactory, ClientFactory, ReconnectingClientFactory, ValueError } from "./factory";
 
+// Endpoints (twisted.internet.endpoints): where to listen or connect, and description strings.
+export {
+  TCP4ServerEndpoint,
+  TCP6ServerEndpoint,
+  TCP4ClientEndpoint,
+  TCP6ClientEndpoint,
+  UNIXServerEndpoint,
+  UNIXClientEndpoint,
+  SSL4ServerEndpoint,
+  SSL4ClientEndpoint,
+  NoProtocol,
+  connectProtocol,
+} from "./endpoints";
+export type {
+  IStreamServerEndpoint,
+  IStreamClientEndpoint,
+  ServerEndpointOptions,
+  ClientEndpointOptions,
+  UNIXServerEndpointOptions,
+  UNIXClientEndpointOptions,
+} from "./endpoints";
+export { HostnameEndpoint, HostnameAddress } from "./hostname-endpoint";
+export type { HostnameEndpointOptions, HostnameEndpointReactor, ResolvedAddress } from "./hostname-endpoint";
+export { serverFromString, clientFromString, quoteStringArgument } from "./endpoint-strings";
+export type { EndpointReactor } from "./endpoint-strings";
+
 fastExports(module.exports);
