@@ -16,7 +16,7 @@ import Module from "node:module";
 import * as path from "node:path";
 
 /** The package's public entry points below the root: `twisted-ts/<name>`. */
-const SUBPATHS = new Set(["defer", "reactor", "task", "log"]);
+const SUBPATHS = new Set(["defer", "reactor", "task", "log", "net", "protocols", "testing"]);
 
 type ResolveFilename = (this: unknown, request: string, ...rest: unknown[]) => string;
 

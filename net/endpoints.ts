@@ -97,6 +97,11 @@ function checkFactory(caller: string, factory: unknown): asserts factory is IPro
   }
 }
 
+/** `host:port`, an IPv6 address in brackets. */
+function hostPort(host: string, port: number): string {
+  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 function checkReactor(caller: string, reactor: unknown): void {
   if (reactor === null || reactor === undefined) {
     throw new TypeError(`${caller}: reactor must be a reactor, got ${describeValue(reactor)}`);
@@ -349,7 +354,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
 
   /** `TCP4ServerEndpoint(interface:port)`, for logs. */
   toString(): string {
-    return `${this.constructor.name}(${this._interface || "*"}:${this._port})`;
+    return `${this.constructor.name}(${hostPort(this._interface || "*", this._port)})`;
   }
 }
 
@@ -413,7 +418,7 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
 
   /** `TCP4ClientEndpoint(host:port)`, for logs. */
   toString(): string {
-    return `${this.constructor.name}(${this._host}:${this._port})`;
+    return `${this.constructor.name}(${hostPort(this._host, this._port)})`;
   }
 }
 
@@ -637,7 +642,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
 
   /** `SSL4ServerEndpoint(interface:port)`, for logs. */
   toString(): string {
-    return `SSL4ServerEndpoint(${this._interface || "*"}:${this._port})`;
+    return `SSL4ServerEndpoint(${hostPort(this._interface || "*", this._port)})`;
   }
 }
 
@@ -695,7 +700,7 @@ export class SSL4ClientEndpoint implements IStreamClientEndpoint {
 
   /** `SSL4ClientEndpoint(host:port)`, for logs. */
   toString(): string {
-    return `SSL4ClientEndpoint(${this._host}:${this._port})`;
+    return `SSL4ClientEndpoint(${hostPort(this._host, this._port)})`;
   }
 }
 
