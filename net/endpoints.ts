@@ -8,30 +8,27 @@
  * endpoint's `listen()` fires with the port once Node has bound it (`whenListening()`).
  * @module
  */
-import { lookup } from "node:dns";
 import { isIPv6 } from "node:net";
 import { Failure } from "../core/failure";
-import { NamedError } from "../core/named-error";
 import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
-import { fail } from "../defer/functions";
-import { err } from "../log";
-import type { Address } from "./address";
-import { ConnectingCancelledError, DNSLookupError, NotConnectingError } from "./errors";
-import { ClientFactory, Factory } from "./factory";
-import type {
-  IConnector,
-  IListeningPort,
-  IListeningPortReady,
-  IProtocol,
-  IProtocolFactory,
-  IReactorSSL,
-  IReactorTCP,
-  IReactorUNIX,
-  ITransport,
-  TLSOptions,
-} from "./interfaces";
-import { Protocol } from "./protocol";
+import {
+  _checkBindAddress,
+  _checkFactory,
+  _checkOptionalNumber,
+  _checkPort,
+  _checkReactor,
+  _checkString,
+  _checkTLS,
+  _dnsLookupError,
+  _hostPort,
+  _lookupIPv6,
+} from "./endpoint-support";
+import { ConnectingCancelledError } from "./errors";
+import { Factory } from "./factory";
+import type { IListeningPort, IProtocol, IProtocolFactory, IReactorSSL, IReactorTCP, IReactorUNIX, TLSOptions } from "./interfaces";
+import type { Protocol } from "./protocol";
+import { _connectWith, _listenWith } from "./wrapping-factory";
 
 /** Something that listens: `listen(factory)` fires with the port once it is listening. */
 export interface IStreamServerEndpoint {
@@ -50,232 +47,6 @@ export interface IStreamClientEndpoint {
    * Cancelling the Deferred while connecting stops the attempt: `ConnectingCancelledError`.
    */
   connect(factory: IProtocolFactory): Deferred<IProtocol>;
-}
-
-/** `buildProtocol` returned null: the factory refused the connection (Twisted's `error.NoProtocol`). */
-export class NoProtocol extends NamedError {
-  constructor(message = "The factory's buildProtocol returned null: no protocol for this connection") {
-    super(message);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Argument checks: bad input is a TypeError/RangeError at the call, naming the argument.
-
-/** @internal Checks a port number: an integer in 0-65535. */
-export function _checkPort(caller: string, port: unknown, what = "port"): asserts port is number {
-  if (typeof port !== "number") throw new TypeError(`${caller}: ${what} must be a number, got ${describeValue(port)}`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`${caller}: ${what} must be an integer in 0-65535, got ${describeValue(port)}`);
-  }
-}
-
-/** @internal Checks a string argument. */
-export function _checkString(caller: string, value: unknown, what: string): asserts value is string {
-  if (typeof value !== "string") throw new TypeError(`${caller}: ${what} must be a string, got ${describeValue(value)}`);
-}
-
-/** @internal Checks an optional number `>= 0` (seconds, a backlog, a mode). */
-export function _checkOptionalNumber(caller: string, value: unknown, what: string): void {
-  if (value === undefined) return;
-  if (typeof value !== "number") throw new TypeError(`${caller}: ${what} must be a number, got ${describeValue(value)}`);
-  if (!(value >= 0)) throw new RangeError(`${caller}: ${what} must be a number >= 0, got ${describeValue(value)}`);
-}
-
-/** @internal Checks an optional `[host, port]` pair (or null). */
-export function _checkBindAddress(caller: string, value: unknown): void {
-  if (value === undefined || value === null) return;
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "string") {
-    throw new TypeError(`${caller}: bindAddress must be a [host, port] pair, got ${describeValue(value)}`);
-  }
-  _checkPort(caller, value[1], "bindAddress port");
-}
-
-function checkFactory(caller: string, factory: unknown): asserts factory is IProtocolFactory {
-  if (typeof factory !== "object" || factory === null || typeof (factory as IProtocolFactory).buildProtocol !== "function") {
-    throw new TypeError(`${caller}: factory must be a protocol factory (with buildProtocol), got ${describeValue(factory)}`);
-  }
-}
-
-/** `host:port`, an IPv6 address in brackets. */
-function hostPort(host: string, port: number): string {
-  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-function checkReactor(caller: string, reactor: unknown): void {
-  if (reactor === null || reactor === undefined) {
-    throw new TypeError(`${caller}: reactor must be a reactor, got ${describeValue(reactor)}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The wrapping protocol and factory (Twisted's _WrappingProtocol and _WrappingFactory).
-
-type MaybeHalfCloseable = IProtocol & {
-  readConnectionLost?: () => void;
-  writeConnectionLost?: () => void;
-  handshakeCompleted?: () => void;
-  logPrefix?: () => string;
-};
-
-/**
- * @internal Stands between the transport and the user's protocol: on `connectionMade` it
- * connects the user's protocol to the same transport and fires the endpoint's Deferred with it;
- * every other event is passed straight through. It has `readConnectionLost` /
- * `writeConnectionLost` / `handshakeCompleted` only when the wrapped protocol does, so the
- * transport sees the same capabilities.
- */
-export class _WrappingProtocol extends Protocol {
-  readonly _connectedDeferred: Deferred<IProtocol>;
-  readonly _wrappedProtocol: IProtocol;
-  readConnectionLost?: () => void;
-  writeConnectionLost?: () => void;
-  handshakeCompleted?: () => void;
-
-  constructor(connectedDeferred: Deferred<IProtocol>, wrappedProtocol: IProtocol) {
-    super();
-    this._connectedDeferred = connectedDeferred;
-    this._wrappedProtocol = wrappedProtocol;
-    const w = wrappedProtocol as MaybeHalfCloseable;
-    if (typeof w.readConnectionLost === "function") this.readConnectionLost = () => w.readConnectionLost!();
-    if (typeof w.writeConnectionLost === "function") this.writeConnectionLost = () => w.writeConnectionLost!();
-    if (typeof w.handshakeCompleted === "function") this.handshakeCompleted = () => w.handshakeCompleted!();
-  }
-
-  /** The wrapped protocol's log prefix (its class name when it has none). */
-  override logPrefix(): string {
-    const w = this._wrappedProtocol as MaybeHalfCloseable;
-    return typeof w.logPrefix === "function" ? w.logPrefix() : w.constructor.name;
-  }
-
-  /**
-   * Connects the wrapped protocol to this transport, then fires the Deferred with it. When the
-   * wrapped `connectionMade` throws, the Deferred fails with that error and the error goes on to
-   * the transport (which logs it and drops the connection), so neither side waits forever.
-   */
-  override connectionMade(): void {
-    try {
-      this._wrappedProtocol.makeConnection(this.transport as ITransport);
-    } catch (e) {
-      if (!this._connectedDeferred.called) this._connectedDeferred.errback(new Failure(e));
-      throw e;
-    }
-    if (!this._connectedDeferred.called) this._connectedDeferred.callback(this._wrappedProtocol);
-  }
-
-  override dataReceived(data: Buffer): void {
-    this._wrappedProtocol.dataReceived(data);
-  }
-
-  override connectionLost(reason: Failure): void {
-    this._wrappedProtocol.connectionLost(reason);
-  }
-}
-
-/**
- * @internal Wraps the user's factory for one connection attempt: builds a `_WrappingProtocol`
- * around each protocol the user's factory builds, and fails `_onConnection` when the attempt
- * fails, when `buildProtocol` throws or returns null, or when the connection is lost before the
- * user's protocol was connected. `doStart`/`doStop` go to the user's factory.
- */
-export class _WrappingFactory extends ClientFactory {
-  readonly _wrappedFactory: IProtocolFactory;
-  readonly _onConnection: Deferred<IProtocol>;
-  _connector: IConnector | null = null;
-
-  constructor(wrappedFactory: IProtocolFactory) {
-    super();
-    this.noisy = false;
-    this._wrappedFactory = wrappedFactory;
-    this._onConnection = new Deferred<IProtocol>(this.#canceller);
-  }
-
-  /** Remembers the connector, to stop it when the Deferred is cancelled. */
-  override startedConnecting(connector: IConnector): void {
-    this._connector = connector;
-  }
-
-  /** Cancelled while connecting: fail with ConnectingCancelledError, then stop the attempt. */
-  #canceller = (d: Deferred<IProtocol>): void => {
-    const connector = this._connector;
-    d.errback(new Failure(new ConnectingCancelledError(connector === null ? null : connector.getDestination())));
-    if (connector === null) return;
-    try {
-      connector.stopConnecting();
-    } catch (e) {
-      if (!(e instanceof NotConnectingError)) err(e, "Error stopping a cancelled connection attempt:");
-    }
-  };
-
-  override doStart(): void {
-    this._wrappedFactory.doStart();
-  }
-
-  override doStop(): void {
-    this._wrappedFactory.doStop();
-  }
-
-  override buildProtocol(addr: Address): Protocol | null {
-    let proto: IProtocol | null;
-    try {
-      proto = this._wrappedFactory.buildProtocol(addr);
-      if (proto === null || proto === undefined) throw new NoProtocol();
-    } catch (e) {
-      if (!this._onConnection.called) this._onConnection.errback(new Failure(e));
-      return null;
-    }
-    return new _WrappingProtocol(this._onConnection, proto);
-  }
-
-  override clientConnectionFailed(_connector: IConnector, reason: Failure): void {
-    if (!this._onConnection.called) this._onConnection.errback(reason);
-  }
-
-  override clientConnectionLost(_connector: IConnector, reason: Failure): void {
-    if (!this._onConnection.called) this._onConnection.errback(reason);
-  }
-}
-
-/**
- * @internal Starts a connection attempt with `start(wrappingFactory)` and returns the Deferred
- * of the connected protocol; a throw from `start` is a failed Deferred, as Twisted's.
- */
-export function _connectWith(factory: IProtocolFactory, start: (wf: _WrappingFactory) => void): Deferred<IProtocol> {
-  const wf = new _WrappingFactory(factory);
-  try {
-    start(wf);
-  } catch (e) {
-    return fail(new Failure(e));
-  }
-  return wf._onConnection;
-}
-
-/**
- * @internal Starts listening with `start()` and returns a Deferred of the port once bound.
- * Cancelling it before then stops the port and fails with CancelledError.
- */
-export function _listenWith(start: () => IListeningPortReady): Deferred<IListeningPort> {
-  let port: IListeningPortReady;
-  try {
-    port = start();
-  } catch (e) {
-    return fail(new Failure(e));
-  }
-  const d = new Deferred<IListeningPort>(() => {
-    try {
-      void port.stopListening().addErrback((f) => err(f, "Error stopping a port whose listen() was cancelled:"));
-    } catch (e) {
-      err(e, "Error stopping a port whose listen() was cancelled:");
-    }
-  });
-  port.whenListening().addBoth((result) => {
-    if (!d.called) {
-      if (result instanceof Failure) d.errback(result);
-      else d.callback(result as IListeningPort);
-    }
-    return null; // the result went to `d` (or nobody wants it any more)
-  });
-  return d;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,7 +102,7 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
    */
   constructor(reactor: IReactorTCP, port: number, options?: ServerEndpointOptions) {
     const caller = new.target.name;
-    checkReactor(caller, reactor);
+    _checkReactor(caller, reactor);
     _checkPort(caller, port);
     checkServerOptions(caller, options);
     this._reactor = reactor;
@@ -348,13 +119,13 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   listen = (factory: IProtocolFactory): Deferred<IListeningPort> => {
-    checkFactory(`${this.constructor.name}.listen`, factory);
+    _checkFactory(`${this.constructor.name}.listen`, factory);
     return _listenWith(() => this._reactor.listenTCP(this._port, factory, { backlog: this._backlog, interface: this._interface }));
   };
 
   /** `TCP4ServerEndpoint(interface:port)`, for logs. */
   toString(): string {
-    return `${this.constructor.name}(${hostPort(this._interface || "*", this._port)})`;
+    return `${this.constructor.name}(${_hostPort(this._interface || "*", this._port)})`;
   }
 }
 
@@ -388,7 +159,7 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
    */
   constructor(reactor: IReactorTCP, host: string, port: number, options?: ClientEndpointOptions) {
     const caller = new.target.name;
-    checkReactor(caller, reactor);
+    _checkReactor(caller, reactor);
     _checkString(caller, host, "host");
     _checkPort(caller, port);
     checkClientOptions(caller, options);
@@ -405,7 +176,7 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   connect = (factory: IProtocolFactory): Deferred<IProtocol> => {
-    checkFactory(`${this.constructor.name}.connect`, factory);
+    _checkFactory(`${this.constructor.name}.connect`, factory);
     return this._connectTo(this._host, factory);
   };
 
@@ -418,17 +189,17 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
 
   /** `TCP4ClientEndpoint(host:port)`, for logs. */
   toString(): string {
-    return `${this.constructor.name}(${hostPort(this._host, this._port)})`;
+    return `${this.constructor.name}(${_hostPort(this._host, this._port)})`;
   }
 }
 
 /** Connects over TCP to an IPv6 `host` (an address, or a name resolved to its first IPv6 address). */
 export class TCP6ClientEndpoint extends TCP4ClientEndpoint {
   /** @internal Resolves a name to its IPv6 addresses (replaceable in tests). */
-  _lookup: (host: string) => Promise<string[]> = lookupIPv6;
+  _lookup: (host: string) => Promise<string[]> = _lookupIPv6;
 
   override connect = (factory: IProtocolFactory): Deferred<IProtocol> => {
-    checkFactory(`${this.constructor.name}.connect`, factory);
+    _checkFactory(`${this.constructor.name}.connect`, factory);
     if (isIPv6(this._host)) return this._connectTo(this._host, factory);
     let inner: Deferred<IProtocol> | null = null;
     const d = new Deferred<IProtocol>(() => {
@@ -455,21 +226,6 @@ export class TCP6ClientEndpoint extends TCP4ClientEndpoint {
     );
     return d;
   };
-}
-
-/** @internal A DNSLookupError for `host`, carrying the resolver's error code and the error as `cause`. */
-export function _dnsLookupError(host: string, cause?: unknown): DNSLookupError {
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return new DNSLookupError(`Couldn't find the hostname '${host}'`, {
-    cause,
-    ...(typeof code === "string" ? { osError: code } : {}),
-  });
-}
-
-function lookupIPv6(host: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    lookup(host, { family: 6, all: true }, (e, addresses) => (e ? reject(e) : resolve(addresses.map((a) => a.address))));
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,7 +271,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
    * @throws TypeError / RangeError for a non-string address or bad options.
    */
   constructor(reactor: IReactorUNIX, address: string, options?: UNIXServerEndpointOptions) {
-    checkReactor("UNIXServerEndpoint", reactor);
+    _checkReactor("UNIXServerEndpoint", reactor);
     _checkString("UNIXServerEndpoint", address, "address");
     _checkOptionalNumber("UNIXServerEndpoint", options?.backlog, "backlog");
     _checkOptionalNumber("UNIXServerEndpoint", options?.mode, "mode");
@@ -531,7 +287,7 @@ export class UNIXServerEndpoint implements IStreamServerEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   listen = (factory: IProtocolFactory): Deferred<IListeningPort> => {
-    checkFactory("UNIXServerEndpoint.listen", factory);
+    _checkFactory("UNIXServerEndpoint.listen", factory);
     return _listenWith(() =>
       this._reactor.listenUNIX(this._address, factory, { backlog: this._backlog, mode: this._mode, wantPID: this._wantPID }),
     );
@@ -564,7 +320,7 @@ export class UNIXClientEndpoint implements IStreamClientEndpoint {
    * @throws TypeError / RangeError for a non-string path or bad options.
    */
   constructor(reactor: IReactorUNIX, path: string, options?: UNIXClientEndpointOptions) {
-    checkReactor("UNIXClientEndpoint", reactor);
+    _checkReactor("UNIXClientEndpoint", reactor);
     _checkString("UNIXClientEndpoint", path, "path");
     _checkOptionalNumber("UNIXClientEndpoint", options?.timeout, "timeout");
     this._reactor = reactor;
@@ -578,7 +334,7 @@ export class UNIXClientEndpoint implements IStreamClientEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   connect = (factory: IProtocolFactory): Deferred<IProtocol> => {
-    checkFactory("UNIXClientEndpoint.connect", factory);
+    _checkFactory("UNIXClientEndpoint.connect", factory);
     return _connectWith(factory, (wf) => {
       this._reactor.connectUNIX(this._path, wf, { timeout: this._timeout });
     });
@@ -618,9 +374,9 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
    * @throws TypeError / RangeError for a bad port, missing `tls` or bad options.
    */
   constructor(reactor: IReactorSSL, port: number, tls: TLSOptions, options?: ServerEndpointOptions) {
-    checkReactor("SSL4ServerEndpoint", reactor);
+    _checkReactor("SSL4ServerEndpoint", reactor);
     _checkPort("SSL4ServerEndpoint", port);
-    checkTLS("SSL4ServerEndpoint", tls);
+    _checkTLS("SSL4ServerEndpoint", tls);
     checkServerOptions("SSL4ServerEndpoint", options);
     this._reactor = reactor;
     this._port = port;
@@ -634,7 +390,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   listen = (factory: IProtocolFactory): Deferred<IListeningPort> => {
-    checkFactory("SSL4ServerEndpoint.listen", factory);
+    _checkFactory("SSL4ServerEndpoint.listen", factory);
     return _listenWith(() =>
       this._reactor.listenSSL(this._port, factory, this._tls, { backlog: this._backlog, interface: this._interface }),
     );
@@ -642,7 +398,7 @@ export class SSL4ServerEndpoint implements IStreamServerEndpoint {
 
   /** `SSL4ServerEndpoint(interface:port)`, for logs. */
   toString(): string {
-    return `SSL4ServerEndpoint(${hostPort(this._interface || "*", this._port)})`;
+    return `SSL4ServerEndpoint(${_hostPort(this._interface || "*", this._port)})`;
   }
 }
 
@@ -673,10 +429,10 @@ export class SSL4ClientEndpoint implements IStreamClientEndpoint {
    * @throws TypeError / RangeError for a non-string host, a bad port, missing `tls` or bad options.
    */
   constructor(reactor: IReactorSSL, host: string, port: number, tls: TLSOptions, options?: ClientEndpointOptions) {
-    checkReactor("SSL4ClientEndpoint", reactor);
+    _checkReactor("SSL4ClientEndpoint", reactor);
     _checkString("SSL4ClientEndpoint", host, "host");
     _checkPort("SSL4ClientEndpoint", port);
-    checkTLS("SSL4ClientEndpoint", tls);
+    _checkTLS("SSL4ClientEndpoint", tls);
     checkClientOptions("SSL4ClientEndpoint", options);
     this._reactor = reactor;
     this._host = host;
@@ -692,7 +448,7 @@ export class SSL4ClientEndpoint implements IStreamClientEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   connect = (factory: IProtocolFactory): Deferred<IProtocol> => {
-    checkFactory("SSL4ClientEndpoint.connect", factory);
+    _checkFactory("SSL4ClientEndpoint.connect", factory);
     return _connectWith(factory, (wf) => {
       this._reactor.connectSSL(this._host, this._port, wf, this._tls, { timeout: this._timeout, bindAddress: this._bindAddress });
     });
@@ -700,13 +456,7 @@ export class SSL4ClientEndpoint implements IStreamClientEndpoint {
 
   /** `SSL4ClientEndpoint(host:port)`, for logs. */
   toString(): string {
-    return `SSL4ClientEndpoint(${hostPort(this._host, this._port)})`;
-  }
-}
-
-function checkTLS(caller: string, tls: unknown): void {
-  if (typeof tls !== "object" || tls === null) {
-    throw new TypeError(`${caller}: tls must be an object of TLS options, got ${describeValue(tls)}`);
+    return `SSL4ClientEndpoint(${_hostPort(this._host, this._port)})`;
   }
 }
 

@@ -12,15 +12,9 @@ import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { fail } from "../defer/functions";
 import { ConnectingCancelledError, DNSLookupError } from "./errors";
-import {
-  _checkBindAddress,
-  _checkOptionalNumber,
-  _checkPort,
-  _checkString,
-  _connectWith,
-  _dnsLookupError,
-  type IStreamClientEndpoint,
-} from "./endpoints";
+import { _checkBindAddress, _checkOptionalNumber, _checkPort, _checkString, _dnsLookupError } from "./endpoint-support";
+import type { IStreamClientEndpoint } from "./endpoints";
+import { _connectWith } from "./wrapping-factory";
 import type { IProtocol, IProtocolFactory, IReactorSSL, IReactorTCP, TLSOptions } from "./interfaces";
 
 /** A host name and a port: where a {@link HostnameEndpoint} connects (Twisted's `HostnameAddress`). */

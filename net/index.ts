@@ -63,9 +63,9 @@ export {
   UNIXClientEndpoint,
   SSL4ServerEndpoint,
   SSL4ClientEndpoint,
-  NoProtocol,
   connectProtocol,
 } from "./endpoints";
+export { NoProtocol } from "./wrapping-factory";
 export type {
   IStreamServerEndpoint,
   IStreamClientEndpoint,
