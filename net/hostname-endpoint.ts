@@ -253,9 +253,10 @@ class Attempts {
       if (tls === null) {
         ep._reactor.connectTCP(host, ep._port, wf, options);
       } else {
-        // Verify the certificate against the name, not the address connected to.
+        // Verify the certificate against the name, not the address connected to (an address
+        // given as the name is what is connected to already).
         const name = ep._hostText;
-        const withName: TLSOptions = { hostname: name, ...tls };
+        const withName: TLSOptions = isIP(name) === 0 ? { hostname: name, ...tls } : tls;
         (ep._reactor as IReactorSSL).connectSSL(host, ep._port, wf, withName, options);
       }
     });
