@@ -24,6 +24,8 @@ import { ClientFactory, Factory } from "../../net/factory";
 import type { IProtocol } from "../../net/interfaces";
 import { Protocol } from "../../net/protocol";
 import { failureOf, successOf } from "../helpers/deferred";
+import { collectGarbage } from "../helpers/gc";
+import { flushLoggedErrors } from "../setup";
 import { FakeIOReactor, FakeTransport } from "../helpers/fake-io-reactor";
 
 /** Records what happens to it, as Twisted's TestProtocol. */
@@ -199,6 +201,19 @@ describe("net/endpoints", () => {
       const port = reactor.tcpServers[0].result;
       expect(port.stopListeningCalls).to.equal(1);
       port.bound(); // too late: ignored
+    });
+
+    it("a bind failure after listen() was cancelled is dropped, not reported as unhandled", async () => {
+      // In a function of its own, so nothing on the test's stack keeps the Deferreds alive.
+      ((): void => {
+        const reactor = new FakeIOReactor();
+        const d = new TCP4ServerEndpoint(reactor, 80).listen(new TestFactory());
+        d.cancel();
+        failureOf(d, CancelledError);
+        reactor.tcpServers[0].result.bindFails(new Error("in use"));
+      })();
+      await collectGarbage();
+      expect(flushLoggedErrors(CannotListenError)).to.deep.equal([]);
     });
 
     it("bad input throws at the call, naming the argument", () => {
