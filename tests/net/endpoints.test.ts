@@ -241,20 +241,22 @@ describe("net/endpoints", () => {
     it("connect() calls connectTCP with host, port, timeout and bindAddress", () => {
       const reactor = new FakeIOReactor();
       const ep = new TCP4ClientEndpoint(reactor, "example.com", 1234, { timeout: 7, bindAddress: ["10.0.0.2", 0] });
-      void ep.connect(new TestFactory());
+      const d = ep.connect(new TestFactory());
       const call = reactor.tcpClients[0];
       expect([call.host, call.port, call.options]).to.deep.equal(["example.com", 1234, { timeout: 7, bindAddress: ["10.0.0.2", 0] }]);
       expect(ep.toString()).to.equal("TCP4ClientEndpoint(example.com:1234)");
       call.result.connectionFails(new ConnectionRefusedError());
+      failureOf(d, ConnectionRefusedError);
     });
 
     it("defaults: timeout 30, no bindAddress", () => {
       const reactor = new FakeIOReactor();
       const ep = new TCP4ClientEndpoint(reactor, "h", 1);
       expect([ep._timeout, ep._bindAddress]).to.deep.equal([30, null]);
-      void ep.connect(new TestFactory());
+      const d = ep.connect(new TestFactory());
       expect(reactor.tcpClients[0].options).to.deep.equal({ timeout: 30, bindAddress: null });
       reactor.tcpClients[0].result.connectionFails(new ConnectionRefusedError());
+      failureOf(d, ConnectionRefusedError);
     });
 
     it("fires with the user's protocol once its connectionMade has run (test_endpointConnectSuccess)", () => {
