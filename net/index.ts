@@ -74,5 +74,30 @@ export { ThreadPool } from "./thread-pool";
 export type { ThreadPoolOptions, ThreadResultCallback } from "./thread-pool";
 export { deferToThread, deferToThreadPool } from "./threads";
 export type { IReactorThreads } from "./threads";
+// Endpoints (twisted.internet.endpoints): where to listen or connect, and description strings.
+export {
+  TCP4ServerEndpoint,
+  TCP6ServerEndpoint,
+  TCP4ClientEndpoint,
+  TCP6ClientEndpoint,
+  UNIXServerEndpoint,
+  UNIXClientEndpoint,
+  SSL4ServerEndpoint,
+  SSL4ClientEndpoint,
+  connectProtocol,
+} from "./endpoints";
+export { NoProtocol } from "./wrapping-factory";
+export type {
+  IStreamServerEndpoint,
+  IStreamClientEndpoint,
+  ServerEndpointOptions,
+  ClientEndpointOptions,
+  UNIXServerEndpointOptions,
+  UNIXClientEndpointOptions,
+} from "./endpoints";
+export { HostnameEndpoint, HostnameAddress } from "./hostname-endpoint";
+export type { HostnameEndpointOptions, HostnameEndpointReactor, ResolvedAddress } from "./hostname-endpoint";
+export { serverFromString, clientFromString, quoteStringArgument } from "./endpoint-strings";
+export type { EndpointReactor } from "./endpoint-strings";
 
 fastExports(module.exports);
