@@ -1,9 +1,8 @@
 /**
  * The endpoints over real sockets (127.0.0.1, port 0, temporary UNIX paths, a certificate made at
  * test time), through the Reactor's listenTCP/connectTCP/listenUNIX/connectUNIX/listenSSL/
- * connectSSL. Those methods come with the transports; until the Reactor has them this file
- * skips itself (saying so), and every other endpoint behaviour is tested against a recording
- * reactor in endpoints.test.ts, hostname-endpoint.test.ts and endpoint-strings.test.ts.
+ * connectSSL. Every other endpoint behaviour is tested against a recording reactor in
+ * endpoints.test.ts, hostname-endpoint.test.ts and endpoint-strings.test.ts.
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
@@ -27,11 +26,11 @@ import { Factory } from "../../net/factory";
 import { HostnameEndpoint } from "../../net/hostname-endpoint";
 import type { IListeningPort } from "../../net/interfaces";
 import { Protocol } from "../../net/protocol";
+import "../../net/reactor-io"; // installs the Reactor's listen*/connect* methods, as net/index.ts does
 import type { Reactor } from "../../reactor";
 import { newReactor, runReactor } from "../helpers/reactor";
 
 /** Whether a Reactor has the I/O methods (asked of an instance: they may be installed either way). */
-const hasTransports = typeof (newReactor() as Partial<Reactor>).listenTCP === "function";
 
 class Echo extends Protocol {
   override dataReceived(data: Buffer): void {
@@ -91,10 +90,6 @@ describe("net/endpoints over real sockets", function () {
   let dir: string;
 
   before(function () {
-    if (!hasTransports) {
-      console.log("    (skipped: the Reactor has no listenTCP yet; it comes with the transports)");
-      this.skip();
-    }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "twisted-ts-endpoints-"));
   });
 
