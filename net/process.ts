@@ -15,6 +15,7 @@ import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import { Reactor } from "../reactor/reactor";
+import { installReactorMethod } from "./reactor-method";
 import { ProcessDone, ProcessExitedAlready, ProcessTerminated } from "./errors";
 import type { Data } from "./interfaces";
 import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
@@ -402,7 +403,7 @@ declare module "../reactor/reactor" {
   interface Reactor extends IReactorProcess {}
 }
 
-Reactor.prototype.spawnProcess = function spawnProcess(
+installReactorMethod("spawnProcess", function spawnProcess(
   this: Reactor,
   protocol: ProcessProtocol,
   executable: string,
@@ -413,4 +414,4 @@ Reactor.prototype.spawnProcess = function spawnProcess(
   const env = options?.env === undefined ? {} : options.env === null ? process.env : { ...options.env };
   const ids = { ...(options?.uid !== undefined ? { uid: options.uid } : {}), ...(options?.gid !== undefined ? { gid: options.gid } : {}) };
   return new Process(this, protocol, executable, args ?? [executable], env, options?.path, options?.childFDs ?? DEFAULT_CHILD_FDS, ids);
-};
+});

@@ -4,7 +4,8 @@
  * (installed when net/ is loaded, as `twisted-ts` and `twisted-ts/net` do).
  * @module
  */
-import { Reactor } from "../reactor/reactor";
+import type { Reactor } from "../reactor/reactor";
+import { installReactorMethod } from "./reactor-method";
 import type { Connector } from "./connector";
 import type { ClientFactory } from "./factory";
 import type {
@@ -62,22 +63,28 @@ declare module "../reactor/reactor" {
   }
 }
 
-const proto = Reactor.prototype;
-proto.listenTCP = function (this: Reactor, port, factory, options) {
+installReactorMethod("listenTCP", function (this: Reactor, port: number, factory: IProtocolFactory, options?: TCPListenOptions) {
   return listenTCP(this, port, factory, options);
-};
-proto.connectTCP = function (this: Reactor, host, port, factory, options) {
+});
+installReactorMethod("connectTCP", function (this: Reactor, host: string, port: number, factory: ClientFactory, options?: TCPConnectOptions) {
   return connectTCP(this, host, port, factory, options);
-};
-proto.listenUNIX = function (this: Reactor, address, factory, options) {
+});
+installReactorMethod("listenUNIX", function (this: Reactor, address: string, factory: IProtocolFactory, options?: UNIXListenOptions) {
   return listenUNIX(this, address, factory, options);
-};
-proto.connectUNIX = function (this: Reactor, address, factory, options) {
+});
+installReactorMethod("connectUNIX", function (this: Reactor, address: string, factory: ClientFactory, options?: UNIXConnectOptions) {
   return connectUNIX(this, address, factory, options);
-};
-proto.listenSSL = function (this: Reactor, port, factory, tls, options) {
+});
+installReactorMethod("listenSSL", function (this: Reactor, port: number, factory: IProtocolFactory, tls: TLSOptions, options?: TCPListenOptions) {
   return listenSSL(this, port, factory, tls, options);
-};
-proto.connectSSL = function (this: Reactor, host, port, factory, tls, options) {
+});
+installReactorMethod("connectSSL", function (
+  this: Reactor,
+  host: string,
+  port: number,
+  factory: ClientFactory,
+  tls: TLSOptions,
+  options?: TCPConnectOptions,
+) {
   return connectSSL(this, host, port, factory, tls, options);
-};
+});

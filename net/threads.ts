@@ -10,6 +10,7 @@
  */
 import { Deferred } from "../defer/deferred";
 import { Reactor } from "../reactor/reactor";
+import { installReactorMethod } from "./reactor-method";
 import { reactor as globalReactor } from "../reactor";
 import { describeValue } from "../core/validate";
 import { _registerForShutdown, type IShutdownResource } from "./io-shutdown";
@@ -95,7 +96,7 @@ declare module "../reactor/reactor" {
   interface Reactor extends IReactorThreads {}
 }
 
-Reactor.prototype.getThreadPool = function getThreadPool(this: Reactor): ThreadPool {
+installReactorMethod("getThreadPool", function getThreadPool(this: Reactor): ThreadPool {
   let entry = pools.get(this);
   if (entry === undefined) {
     entry = new ReactorPool(this, new ThreadPool({ minThreads: 0, maxThreads: REACTOR_POOL_MAX, name: "reactor" }));
@@ -107,10 +108,10 @@ Reactor.prototype.getThreadPool = function getThreadPool(this: Reactor): ThreadP
     entry.pool.start();
   }
   return entry.pool;
-};
+});
 
-Reactor.prototype.suggestThreadPoolSize = function suggestThreadPoolSize(this: Reactor, size: number): void {
+installReactorMethod("suggestThreadPoolSize", function suggestThreadPoolSize(this: Reactor, size: number): void {
   if (typeof size !== "number") throw new TypeError(`suggestThreadPoolSize: size must be a number, got ${describeValue(size)}`);
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`suggestThreadPoolSize: size must be an integer >= 1, got ${describeValue(size)}`);
   this.getThreadPool().adjustPoolsize(0, size);
-};
+});

@@ -15,6 +15,7 @@ import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import { Reactor } from "../reactor/reactor";
+import { installReactorMethod } from "./reactor-method";
 import { ipAddress, type IPv4Address, type IPv6Address } from "./address";
 import type { DatagramProtocol } from "./datagram-protocol";
 import { AlreadyListened, CannotListenError } from "./errors";
@@ -476,16 +477,16 @@ declare module "../reactor/reactor" {
   interface Reactor extends IReactorUDP {}
 }
 
-Reactor.prototype.listenUDP = function listenUDP(this: Reactor, port: number, protocol: DatagramProtocol, options?: UDPListenOptions): UDPPort {
+installReactorMethod("listenUDP", function listenUDP(this: Reactor, port: number, protocol: DatagramProtocol, options?: UDPListenOptions): UDPPort {
   checkPort("listenUDP", port);
   checkProtocol("listenUDP", protocol);
   checkOptions("listenUDP", options);
   const p = new UDPPort(this, port, protocol, { interface: options?.interface, maxPacketSize: options?.maxPacketSize });
   p.startListening();
   return p;
-};
+});
 
-Reactor.prototype.listenMulticast = function listenMulticast(
+installReactorMethod("listenMulticast", function listenMulticast(
   this: Reactor,
   port: number,
   protocol: DatagramProtocol,
@@ -497,4 +498,4 @@ Reactor.prototype.listenMulticast = function listenMulticast(
   const p = new UDPPort(this, port, protocol, { ...options, multicast: true });
   p.startListening();
   return p;
-};
+});
