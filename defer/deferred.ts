@@ -7,7 +7,15 @@ import { err } from "../log";
 import type { IReactorTime } from "../core/interfaces";
 import { checkCallable, describeValue } from "../core/validate";
 import { AlreadyCalledError, CancelledError, TimeoutError } from "./errors";
-import { Failure } from "../core/failure";
+import { Failure, asFailure } from "../core/failure";
+import { captureStack, formatDebugStacks, type DebugStacks } from "./debug-stacks";
+import { markObserved, track, unhandledRegistry, untrack, type FailureRecord } from "./unhandled";
+
+/**
+ * The type of `callback` as a value: a method's type (bivariant in `T`, as a method is), so a
+ * `Deferred<never>` stays a `Deferred<T>` though `callback` is a getter.
+ */
+type CallbackFn<T> = { callback(result: T): void }["callback"];
 
 /** A value, or a Deferred or thenable that will produce it. What a callback may return. */
 export type Awaitable<T> = T | Deferred<T> | PromiseLike<T>;
@@ -34,6 +42,18 @@ class Entry {
 class Continuation {
   constructor(readonly waiting: Deferred<unknown>) {}
 }
+
+/** A step of `chainDeferred`: fire `target` with the result; this chain goes on with `null`. */
+class Chain {
+  constructor(readonly target: Deferred<unknown>) {}
+}
+
+/**
+ * Pushed on the walk's explicit stack above a Deferred that handed its result on through a
+ * Chain step: if the target pauses, the walk goes back to the Deferred below the mark (whose own
+ * chain does not wait on the target), where after a Continuation it would stop.
+ */
+const CHAIN_MARK = Object.freeze({});
 
 // #state, a non-negative int32: three flag bits; the pause count in the four bits above them
 // (PAUSE_SPILLED when it is negative or too large for them: then it is #extra.paused); above
@@ -72,52 +92,15 @@ function passthru<T>(x: T): T {
   return x;
 }
 
-/** Where a Deferred was made and first fired, recorded while debugging is on. */
-interface DebugStacks {
-  creator: string | undefined;
-  invoker: string | undefined;
-}
-
 /**
- * Kept by the FinalizationRegistry for a Deferred whose chain ended on a Failure. It must not
- * reference the Deferred (or the registry would keep it alive): only the Failure, whose stack has
- * been formatted (Failure.cleanFailure), and the debug stacks as text.
+ * Whether `v` is a Deferred. A private-name brand check: unlike `instanceof` it calls no Proxy
+ * trap, so it never throws.
  */
-interface FailureRecord {
-  failure: Failure | undefined;
-  debug: DebugStacks | undefined;
+function isDeferred(v: unknown): v is Deferred<unknown> {
+  return typeof v === "object" && v !== null && hasDeferredBrand(v);
 }
 
-/** Failures observed by `await`/`asPromise`/`then(_, onRejected)`: not reported as unhandled. */
-const observedFailures = new WeakSet<Failure>();
-
-/** Reports, when a Deferred is garbage-collected, the Failure its chain ended on. */
-const unhandledRegistry = new FinalizationRegistry<FailureRecord>((record) => {
-  const failure = record.failure;
-  if (failure === undefined || observedFailures.has(failure)) return;
-  let why = "Unhandled error in Deferred:";
-  const stacks = record.debug;
-  if (stacks !== undefined) why += `\n${formatDebugStacks(stacks)}`;
-  err(failure, why);
-});
-
-function formatDebugStacks(stacks: DebugStacks): string {
-  let info = "";
-  if (stacks.creator !== undefined) info += ` C: Deferred was created:\n C:${indent(stacks.creator, " C:")}\n`;
-  if (stacks.invoker !== undefined) info += ` I: First Invoker was:\n I:${indent(stacks.invoker, " I:")}\n`;
-  return info;
-}
-
-function indent(stack: string, prefix: string): string {
-  // Drop the "Error" header line of a captured stack; keep the frames.
-  const lines = stack.split("\n").slice(1);
-  return lines.join(`\n${prefix}`);
-}
-
-function captureStack(): string {
-  return new Error("stack").stack ?? "";
-}
-
+let hasDeferredBrand: (v: object) => boolean;
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (
@@ -192,6 +175,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 
   static {
+    hasDeferredBrand = (v: object): boolean => #state in v;
     adoptResult = <T>(target: Deferred<T>, source: Deferred<T>): void => {
       target.#state |= CALLED;
       target.#result = source;
@@ -225,8 +209,15 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * @throws AlreadyCalledError when the Deferred already has a result.
    * @throws TypeError when `result` is a Deferred (return it from a callback to chain instead).
    */
-  callback(result: T): void {
-    if (result instanceof Deferred) {
+  get callback(): CallbackFn<T> {
+    // A getter, so `reactor.callLater(1, d.callback, 9)` works: it returns a function bound to
+    // this Deferred. Called at once (`d.callback(9)`), the closure does not escape and the
+    // optimising compiler removes its allocation (measured: docs/design/deferred-layout.md).
+    return (result: T): void => this.#callback(result);
+  }
+
+  #callback(result: T): void {
+    if (isDeferred(result)) {
       throw new TypeError("Deferred.callback() cannot take a Deferred: return it from a callback to chain it");
     }
     this.#start(result);
@@ -237,9 +228,14 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * Failure is wrapped in one; with no argument, `Error("Failure with no value")`.
    * @throws AlreadyCalledError when the Deferred already has a result.
    */
-  errback(fail?: Failure | unknown): void {
-    const f = arguments.length === 0 ? new Failure() : fail instanceof Failure ? fail : new Failure(fail);
-    this.#start(f);
+  get errback(): (fail?: Failure | unknown) => void {
+    // A getter that binds, as `callback`. A function expression (not an arrow) for
+    // `arguments.length`: `errback()` and `errback(undefined)` differ.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    return function errback(fail?: Failure | unknown): void {
+      self.#start(arguments.length === 0 ? new Failure() : asFailure(fail));
+    };
   }
 
   /**
@@ -342,21 +338,14 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /**
    * Makes `d` fire with this Deferred's result when this one fires (`d.callback`/`d.errback`);
-   * this Deferred's own result is then `null`. Unlike a returned Deferred this recurses, so very
-   * long chains of chainDeferred can exhaust the stack.
+   * this Deferred's own result is then `null`. The walk that fires `d` is the one that fires
+   * this Deferred (no recursion), so chains of chainDeferred of any length run in constant stack.
+   * @throws TypeError when `d` is not a Deferred.
    */
   chainDeferred(d: Deferred<T>): Deferred<null> {
+    if (!isDeferred(d)) throw new TypeError(`chainDeferred: d must be a Deferred, got ${describeValue(d)}`);
     d.#extraInfo().chainedTo = this as Deferred<unknown>;
-    return this.addCallbacks(
-      (r: T) => {
-        d.callback(r);
-        return null;
-      },
-      (f: Failure) => {
-        d.errback(f);
-        return null;
-      },
-    );
+    return this.#add(new Chain(d as Deferred<unknown>)) as Deferred<null>;
   }
 
   /** Stops running callbacks until `unpause()` is called as many times. */
@@ -378,23 +367,32 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * `CancelledError`. With no canceller, one later `callback`/`errback` is silently ignored
    * (the work it stood for may still finish).
    */
-  cancel(): void {
-    if ((this.#state & CALLED) === 0) {
-      // Typed without T so Deferred<T> stays covariant in T (a Deferred<never> is a Deferred<T>).
-      const canceller = this.#result as ((d: unknown) => void) | undefined;
-      if (canceller !== undefined) {
-        try {
-          canceller(this);
-        } catch (e) {
-          err(e, "Unexpected exception from canceller of Deferred:");
-        }
-      } else {
-        this.#state |= SUPPRESS_ALREADY_CALLED;
-      }
-      if ((this.#state & CALLED) === 0) this.errback(new Failure(new CancelledError()));
-    } else if (this.#result instanceof Deferred) {
-      this.#result.cancel();
+  get cancel(): () => void {
+    // A getter that binds, as `callback`: `clock.callLater(10, d.cancel)` works.
+    return (): void => this.#cancel();
+  }
+
+  #cancel(): void {
+    // Waiting on a Deferred: the cancel goes to the one at the end of the chain of waits. A loop,
+    // not recursion, so a chain of any depth (10,000 nested returns) is cancelled in constant stack.
+    let d: Deferred<unknown> = this as Deferred<unknown>;
+    while ((d.#state & CALLED) !== 0) {
+      const r = d.#result;
+      if (!isDeferred(r)) return; // already has a result: nothing to cancel
+      d = r;
     }
+    // Typed without T so Deferred<T> stays covariant in T (a Deferred<never> is a Deferred<T>).
+    const canceller = d.#result as ((d: unknown) => void) | undefined;
+    if (canceller !== undefined) {
+      try {
+        canceller(d);
+      } catch (e) {
+        err(e, "Unexpected exception from canceller of Deferred:");
+      }
+    } else {
+      d.#state |= SUPPRESS_ALREADY_CALLED;
+    }
+    if ((d.#state & CALLED) === 0) d.#start(new Failure(new CancelledError()));
   }
 
   /**
@@ -586,11 +584,20 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   #runCallbacks(): void {
     if ((this.#state & RUNNING) !== 0) return; // a callback added a step: the running loop will reach it
     let current: Deferred<unknown> = this as Deferred<unknown>;
-    let stack: Deferred<unknown>[] | undefined;
+    // Deferreds whose walk is suspended while one they handed their result to runs (CHAIN_MARK
+    // above one that did so through chainDeferred).
+    let stack: unknown[] | undefined;
     for (;;) {
       try {
         for (;;) {
-          if ((current.#state & PAUSE_MASK) !== 0) return; // waiting: those up the chain wait too
+          if ((current.#state & PAUSE_MASK) !== 0) {
+            // Waiting: those up a chain of returned Deferreds wait too. One that fired this
+            // through chainDeferred does not wait: its walk goes on.
+            if (stack === undefined || stack[stack.length - 1] !== CHAIN_MARK) return;
+            stack.pop();
+            current = stack.pop() as Deferred<unknown>;
+            continue;
+          }
           let finished = true;
           while (current.#state >> HEAD_SHIFT < current.#tail) {
             const i = current.#state >> HEAD_SHIFT;
@@ -623,13 +630,31 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
               fn = failed ? step.errback : step.callback;
               if (fn === passthru) continue;
               args = failed ? step.errbackArgs : step.callbackArgs;
+            } else if (step instanceof Chain) {
+              const target = step.target;
+              const result = current.#result;
+              current.#result = null;
+              if ((target.#state & (CALLED | RUNNING | PAUSE_MASK)) !== 0 || debugging) {
+                // Already fired (AlreadyCalledError, unless a cancel() without canceller lets
+                // one firing through), running or paused, or stacks to record: fire it as a
+                // call would. A throw lands in the catch, as a callback's would.
+                target.#start(result);
+                continue;
+              }
+              // Fire it in this walk: its callbacks run now, then this chain's go on (with null).
+              target.#state |= CALLED;
+              target.#result = result;
+              (stack ??= []).push(current, CHAIN_MARK);
+              current = target;
+              finished = false;
+              break;
             } else {
               // A Continuation: hand our result to the Deferred waiting on us, and process it first.
               const waiting = (step as Continuation).waiting;
               waiting.#result = current.#result;
               current.#result = null;
               const record = current.#extra?.failureRecord;
-              if (record !== undefined) record.failure = undefined;
+              if (record !== undefined) untrack(record);
               waiting.#addPause(-1);
               (stack ??= []).push(current);
               current = waiting;
@@ -659,7 +684,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
                   current.#result = inner.#result;
                   inner.#result = null;
                   const record = inner.#extra?.failureRecord;
-                  if (record !== undefined) record.failure = undefined;
+                  if (record !== undefined) untrack(record);
                 } else {
                   current.#result = inner;
                   current.#chainOnto(inner);
@@ -673,7 +698,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
           const extra = current.#extra;
           if (extra !== undefined) extra.chainedTo = undefined;
           if (current.#result instanceof Failure) current.#trackFailure(current.#result);
-          else if (extra?.failureRecord !== undefined) extra.failureRecord.failure = undefined;
+          else if (extra?.failureRecord !== undefined) untrack(extra.failureRecord);
           if (current.#state >> HEAD_SHIFT === current.#tail) {
             // All run: the next step goes in #s0 again, so a long-lived fired Deferred that keeps
             // being given steps uses no more room. A long overflow array is let go.
@@ -682,25 +707,39 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
             if (extra?.more !== undefined && extra.more.length > 64) extra.more = undefined;
           }
           if (stack === undefined || stack.length === 0) return;
-          current = stack.pop() as Deferred<unknown>;
+          let below = stack.pop();
+          if (below === CHAIN_MARK) below = stack.pop();
+          current = below as Deferred<unknown>;
         }
       } catch (e) {
+        // A callback threw (or a value it returned did: a `then` getter, a Proxy's trap). Its
+        // step is consumed, so resuming the walk always makes progress.
         current.#state &= ~RUNNING;
-        current.#result = e instanceof Failure ? e : new Failure(e);
+        current.#result = asFailure(e);
       }
     }
   }
 
+  /**
+   * Keeps the Failure this chain ended on for the unhandled-error report. Never throws: near the
+   * stack limit the bookkeeping itself may throw a RangeError, and a throw from here would land
+   * in the walk's catch, which would redo this same step for ever (a spin).
+   */
   #trackFailure(failure: Failure): void {
-    failure.cleanFailure();
-    const extra = this.#extraInfo();
-    let record = extra.failureRecord;
-    if (record === undefined) {
-      record = extra.failureRecord = { failure, debug: extra.debug };
-      unhandledRegistry.register(this, record);
-    } else {
-      record.failure = failure;
-      record.debug = extra.debug;
+    try {
+      failure.cleanFailure();
+      const extra = this.#extraInfo();
+      let record = extra.failureRecord;
+      if (record === undefined) {
+        record = extra.failureRecord = { failure, debug: extra.debug };
+        unhandledRegistry.register(this, record);
+      } else {
+        record.failure = failure;
+        record.debug = extra.debug;
+      }
+      track(record);
+    } catch {
+      // Out of stack: the failure goes untracked (not reported as unhandled) rather than hang.
     }
   }
 
@@ -713,7 +752,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
             return r;
           },
           (f: unknown) => {
-            if (handles) observedFailures.add(f as Failure);
+            if (handles) markObserved(f as Failure);
             reject((f as Failure).value);
             return f;
           },
@@ -776,7 +815,7 @@ export function _adopt<T>(target: Deferred<T>, source: Deferred<T>): void {
 
 /** @internal Marks a Failure as handled by an observer (not reported as unhandled). */
 export function _markObserved(f: Failure): void {
-  observedFailures.add(f);
+  markObserved(f);
 }
 
 /** @internal */
