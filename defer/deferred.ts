@@ -231,7 +231,6 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   get errback(): (fail?: Failure | unknown) => void {
     // A getter that binds, as `callback`. A function expression (not an arrow) for
     // `arguments.length`: `errback()` and `errback(undefined)` differ.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     return function errback(fail?: Failure | unknown): void {
       self.#start(arguments.length === 0 ? new Failure() : asFailure(fail));
@@ -310,6 +309,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * `onTimeoutCancel(result, timeout)` returns). The timeout covers the callbacks added before
    * this call, not those added after; its delayed call is cancelled once the Deferred fires.
    * @throws RangeError / TypeError for a bad `timeout` (from `clock.callLater`).
+   * @throws TypeError when `clock` has no `callLater` method (is not an IReactorTime).
    * @example
    * ```ts
    * fetchPage(url).addTimeout(5, reactor).addErrback((f) => { f.trap(TimeoutError); return null; });
@@ -320,6 +320,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     clock: IReactorTime,
     onTimeoutCancel?: (result: unknown, timeout: number) => unknown,
   ): Deferred<T> {
+    _checkClock("addTimeout", clock);
     if (onTimeoutCancel !== undefined && onTimeoutCancel !== null) checkCallable("addTimeout", onTimeoutCancel, "onTimeoutCancel");
     let timedOut = false;
     const delayedCall = clock.callLater(timeout, () => {
@@ -422,9 +423,17 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * fails with `CancelledError` at once and `p`'s later settlement is ignored.
    */
   static fromPromise<T>(p: PromiseLike<T>): Deferred<T> {
-    if (p instanceof Deferred) return p as Deferred<T>;
-    if (!isThenable(p)) throw new TypeError(`Deferred.fromPromise() needs a thenable, got ${describeValue(p)}`);
+    if (isDeferred(p)) return p as Deferred<T>;
     const d = new Deferred<T>(noopCanceller);
+    let thenable: boolean;
+    try {
+      thenable = isThenable(p);
+    } catch (e) {
+      // A `then` getter (or Proxy trap) that throws: a thenable that has failed.
+      d.errback(e);
+      return d;
+    }
+    if (!thenable) throw new TypeError(`Deferred.fromPromise() needs a thenable, got ${describeValue(p)}`);
     settleFrom(d, p);
     return d;
   }
@@ -449,13 +458,15 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       inner?.cancel();
     });
     let r: PromiseLike<T> | T;
+    let thenable: boolean;
     try {
       r = f(controller.signal);
+      thenable = !isDeferred(r) && isThenable(r);
     } catch (e) {
       d.errback(e);
       return d;
     }
-    if (r instanceof Deferred) {
+    if (isDeferred(r)) {
       // Not adopted (d would then forward cancel() to it, skipping the abort): d takes its
       // result, a Failure included, and carries it from then on.
       inner = r as Deferred<T>;
@@ -463,8 +474,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
         if (!d.called) d.callback(v as T);
         return null;
       });
-    } else if (isThenable(r)) {
-      settleFrom(d, r);
+    } else if (thenable) {
+      settleFrom(d, r as PromiseLike<T>);
     } else {
       d.callback(r as T);
     }
@@ -773,7 +784,7 @@ function settleFrom<T>(d: Deferred<T>, p: PromiseLike<T>): void {
     p.then(
       (v) => {
         if (!d.called) {
-          if (v instanceof Deferred) adoptResult(d, v as Deferred<T>);
+          if (isDeferred(v)) adoptResult(d, v as Deferred<T>);
           else d.callback(v);
         }
       },
@@ -802,6 +813,18 @@ export function _cancelledTo(make: (timeout: number) => Error): (value: unknown,
   };
 }
 
+/**
+ * @internal Throws a TypeError naming the mistake unless `clock` has a `callLater` method (an
+ * IReactorTime: the reactor, a Clock).
+ */
+export function _checkClock(caller: string, clock: unknown): asserts clock is IReactorTime {
+  if (typeof (clock as { callLater?: unknown } | null | undefined)?.callLater !== "function") {
+    throw new TypeError(
+      `${caller}: clock must be an IReactorTime (the reactor, a Clock: something with callLater), got ${describeValue(clock)}`,
+    );
+  }
+}
+
 /** Default translation of addTimeout: the timeout's CancelledError becomes a TimeoutError. */
 const cancelledToTimeoutError = _cancelledTo((timeout) => new TimeoutError(timeout, "Deferred"));
 
@@ -818,5 +841,11 @@ export function _markObserved(f: Failure): void {
   markObserved(f);
 }
 
-/** @internal */
-export { passthru as _passthru, isThenable as _isThenable };
+/**
+ * @internal Whether `v` is a thenable (an object or function with a `then` method). Reads `then`:
+ * throws what a hostile `then` getter (or Proxy trap) throws.
+ */
+export const _isThenable = isThenable;
+
+/** @internal Whether `v` is a Deferred; never throws (a brand check, no Proxy trap). */
+export const _isDeferred = isDeferred;

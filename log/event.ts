@@ -3,7 +3,7 @@
  * @module
  */
 
-import { Failure } from "../core/failure";
+import { Failure, asFailure } from "../core/failure";
 
 /** How serious an event is, least to most. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "critical";
@@ -87,5 +87,5 @@ function copyFields(event: LogEvent, fields: object): void {
 
 /** `value` as a Failure: a Failure itself (same object), anything else wrapped. */
 export function toFailure(value: unknown): Failure {
-  return value instanceof Failure ? value : new Failure(value);
+  return asFailure(value); // never throws, even for a Proxy whose traps throw
 }

@@ -162,9 +162,14 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
     this._owner = owner;
   }
 
+  // The methods below are getters that return a function bound to this call, so a call's
+  // methods work passed as values (`d.addCallback(call.cancel)`). Called at once
+  // (`call.cancel()`), the closure does not escape and the optimising compiler drops its
+  // allocation: no field is added to this hot object.
+
   /** When the call will run (or was due to), in the owner's `seconds()`. */
-  getTime(): number {
-    return timeOf(this as DelayedCall);
+  get getTime(): () => number {
+    return (): number => timeOf(this as DelayedCall);
   }
 
   /** True once the call has been taken from the queue to run (it is running or has run). */
@@ -178,19 +183,21 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
   }
 
   /** True while the call is neither cancelled nor called. */
-  active(): boolean {
-    return this._loc > LOC_CALLED;
+  get active(): () => boolean {
+    return (): boolean => this._loc > LOC_CALLED;
   }
 
   /**
    * Unschedules the call. Its `func` and `args` are released.
    * @throws AlreadyCancelled when it was cancelled; AlreadyCalled when it has run.
    */
-  cancel(): void {
-    if (this._loc <= LOC_CALLED) this._notActive("cancel");
-    this._owner._cancel(this as DelayedCall);
-    this.func = noop;
-    this.args = EMPTY_ARGS as unknown as A;
+  get cancel(): () => void {
+    return (): void => {
+      if (this._loc <= LOC_CALLED) this._notActive("cancel");
+      this._owner._cancel(this as DelayedCall);
+      this.func = noop;
+      this.args = EMPTY_ARGS as unknown as A;
+    };
   }
 
   /**
@@ -199,11 +206,13 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
    * @param secondsFromNow - a number `>= 0` (`Infinity` allowed), as `callLater`'s delay.
    * @throws AlreadyCancelled / AlreadyCalled when not active; TypeError / RangeError for a bad value.
    */
-  reset(secondsFromNow: number): void {
-    if (this._loc <= LOC_CALLED) this._notActive("reset");
-    checkDelay("reset", secondsFromNow, "secondsFromNow");
-    const owner = this._owner;
-    owner._reschedule(this as DelayedCall, owner.clock.seconds() + secondsFromNow);
+  get reset(): (secondsFromNow: number) => void {
+    return (secondsFromNow: number): void => {
+      if (this._loc <= LOC_CALLED) this._notActive("reset");
+      checkDelay("reset", secondsFromNow, "secondsFromNow");
+      const owner = this._owner;
+      owner._reschedule(this as DelayedCall, owner.clock.seconds() + secondsFromNow);
+    };
   }
 
   /**
@@ -212,10 +221,12 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
    * @param secondsLater - any finite number.
    * @throws AlreadyCancelled / AlreadyCalled when not active; TypeError / RangeError for a bad value.
    */
-  delay(secondsLater: number): void {
-    if (this._loc <= LOC_CALLED) this._notActive("delay");
-    checkFinite("delay", secondsLater, "secondsLater");
-    this._owner._reschedule(this as DelayedCall, timeOf(this as DelayedCall) + secondsLater);
+  get delay(): (secondsLater: number) => void {
+    return (secondsLater: number): void => {
+      if (this._loc <= LOC_CALLED) this._notActive("delay");
+      checkFinite("delay", secondsLater, "secondsLater");
+      this._owner._reschedule(this as DelayedCall, timeOf(this as DelayedCall) + secondsLater);
+    };
   }
 
   /**
@@ -223,29 +234,34 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
    * `[1.5s]` is the time left (negative once past due). A cancelled call shows no function.
    */
   toString(): string {
-    let left: number;
-    try {
-      left = timeOf(this as DelayedCall) - this._owner.clock.seconds();
-    } catch {
-      left = NaN;
-    }
-    let text = `<DelayedCall id=${idOf(this)} [${left}s] called=${+this.called} cancelled=${+this.cancelled}`;
-    if (this._loc !== LOC_CANCELLED) {
-      const name = this.func.name || "<anonymous>";
-      text += ` ${name}(${this.args.map(describeValue).join(", ")})`;
-    }
-    return `${text}>`;
+    return describeCall(this as DelayedCall);
   }
 
   /** `util.inspect` / `console.log` show {@link DelayedCall.toString}. */
   [inspect.custom](): string {
-    return this.toString();
+    return describeCall(this as DelayedCall);
   }
 
   private _notActive(operation: string): never {
     if (this._loc === LOC_CANCELLED) {
-      throw new AlreadyCancelled(`Tried to ${operation} an already-cancelled event: ${this.toString()}.`);
+      throw new AlreadyCancelled(`Tried to ${operation} an already-cancelled event: ${describeCall(this as DelayedCall)}.`);
     }
-    throw new AlreadyCalled(`Tried to ${operation} an already-called event: ${this.toString()}.`);
+    throw new AlreadyCalled(`Tried to ${operation} an already-called event: ${describeCall(this as DelayedCall)}.`);
   }
+}
+
+/** The text of {@link DelayedCall.toString} (a function, not a private method: see the module comment). */
+function describeCall(call: DelayedCall): string {
+  let left: number;
+  try {
+    left = timeOf(call) - call._owner.clock.seconds();
+  } catch {
+    left = NaN;
+  }
+  let text = `<DelayedCall id=${idOf(call)} [${left}s] called=${+call.called} cancelled=${+call.cancelled}`;
+  if (call._loc !== LOC_CANCELLED) {
+    const name = call.func.name || "<anonymous>";
+    text += ` ${name}(${call.args.map(describeValue).join(", ")})`;
+  }
+  return `${text}>`;
 }

@@ -356,6 +356,12 @@ class Engine {
     this.reschedule();
   }
 
+  /** Fails every task in the ring with `e` (each leaves the ring as it fails). */
+  failRunnable(e: unknown): void {
+    const failure = e instanceof Failure ? e : new Failure(e);
+    while (this.head !== null) this.head.fail(failure);
+  }
+
   /** Takes `t` out of the ring; with no task left, the pending tick is cancelled. */
   removeTask(t: TaskCore): void {
     const next = t.next as TaskCore;
@@ -392,7 +398,19 @@ class Engine {
       throw e;
     }
     // A scheduler that ran the tick at once has already moved on: keep what that tick left.
-    if (this.delayedCall === SCHEDULING) this.delayedCall = call ?? NOT_CANCELLABLE;
+    if (this.delayedCall !== SCHEDULING) return;
+    if (call === undefined || call === null) {
+      this.delayedCall = NOT_CANCELLABLE;
+    } else if (typeof (call as Partial<Cancellable>).cancel === "function") {
+      this.delayedCall = call;
+    } else {
+      // The tick is probably coming (a Node Timeout, say), but cannot be cancelled.
+      this.delayedCall = NOT_CANCELLABLE;
+      throw new TypeError(
+        `Cooperator: the scheduler must return a handle with a cancel() method (an IDelayedCall, as ` +
+          `reactor.callLater returns) or nothing, got ${describeValue(call)}`,
+      );
+    }
   }
 
   start(): void {
@@ -469,6 +487,9 @@ class Engine {
         if (current === null) {
           // The termination predicate (or its factory) threw: report it, end this tick.
           err(e, "Unhandled error in a Cooperator's termination predicate:");
+          // A factory that throws runs no step at all: rescheduling would throw again on every
+          // tick, a livelock of error reports. The tasks that would run fail with its error.
+          if (terminator === null) this.failRunnable(e);
           break;
         }
         current.fail(e);
@@ -500,6 +521,11 @@ export class CooperativeTask {
   constructor(iterator: CooperativeIterable<unknown>, cooperator: Cooperator) {
     const core = new TaskCore(toIterator(iterator, "cooperate"), engineOf(cooperator));
     this.#core = core;
+    // Every method works passed as a value (`d.addCallback(task.stop)`).
+    this.whenDone = this.whenDone.bind(this);
+    this.pause = this.pause.bind(this);
+    this.resume = this.resume.bind(this);
+    this.stop = this.stop.bind(this);
     core.engine.addTask(core);
   }
 
@@ -601,6 +627,11 @@ export class Cooperator {
       throw new TypeError(`Cooperator: scheduler must be a function, got ${describeValue(scheduler)}`);
     }
     this.#engine = new Engine(factory, scheduler, options.started ?? true);
+    // Every method works passed as a value (`reactor.callLater(5, coop.stop)`).
+    this.coiterate = this.coiterate.bind(this);
+    this.cooperate = this.cooperate.bind(this);
+    this.start = this.start.bind(this);
+    this.stop = this.stop.bind(this);
   }
 
   /**
