@@ -84,14 +84,14 @@ export function react<A extends unknown[]>(
     stopping = true;
   });
 
-  const finish = (result: unknown, stopReactor: boolean): void => {
+  const finish = (result: unknown, stopReactor: boolean, logged = false): void => {
     if (settled) return; // the first outcome (main's, a stray rejection, EPIPE) decides
     settled = true;
     if (result instanceof Failure) {
       if (result.check(SystemExit) !== null) {
         code = exitCodeOf(result.value);
       } else {
-        err(result, "main function encountered error");
+        if (!logged) err(result, "main function encountered error");
         code = 1;
       }
     }
@@ -109,7 +109,7 @@ export function react<A extends unknown[]>(
   // is the end of output, as for other command-line tools: the program stops quietly.
   const onRejection = (reason: unknown): void => {
     err(reason, "Unhandled rejected Promise:");
-    if (!settled) finish(new Failure(reason), !stopping);
+    if (!settled) finish(new Failure(reason), !stopping, true);
     else if (code === 0) code = 1;
   };
   const onStdoutError = (e: unknown): void => {
