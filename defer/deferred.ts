@@ -6,7 +6,9 @@
 import { err } from "../log";
 import type { IReactorTime } from "../core/interfaces";
 import { checkCallable, describeValue } from "../core/validate";
-import { AlreadyCalledError, CancelledError, TimeoutError } from "./errors";
+import { AlreadyCalledError, CancelledError } from "./errors";
+import { fromAsync, fromPromise, isThenable, noopCanceller, settleFrom, type DeferredKit } from "./promise-interop";
+import { cancelledToTimeoutError, checkClock } from "./timeouts";
 import { Failure, asFailure } from "../core/failure";
 import { captureStack, formatDebugStacks, type DebugStacks } from "./debug-stacks";
 import { markObserved, track, unhandledRegistry, untrack, type FailureRecord } from "./unhandled";
@@ -102,13 +104,6 @@ function isDeferred(v: unknown): v is Deferred<unknown> {
 
 let hasDeferredBrand: (v: object) => boolean;
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    v !== null &&
-    (typeof v === "object" || typeof v === "function") &&
-    typeof (v as { then?: unknown }).then === "function"
-  );
-}
 
 /** Whether debugging stacks are recorded for new Deferreds (see setDebugging). */
 let debugging = false;
@@ -125,6 +120,8 @@ export function _getDebugging(): boolean {
 // Module-private access to a Deferred's internals for the few helpers in this file that are not
 // methods (a static block assigns them, as only class code can reach #private fields).
 let adoptResult: <T>(target: Deferred<T>, source: Deferred<T>) => void;
+/** What promise-interop.ts needs of the class (assigned after it). */
+let kit: DeferredKit;
 
 /**
  * A result that will arrive later, and the chain of functions that process it.
@@ -320,7 +317,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     clock: IReactorTime,
     onTimeoutCancel?: (result: unknown, timeout: number) => unknown,
   ): Deferred<T> {
-    _checkClock("addTimeout", clock);
+    checkClock("addTimeout", clock);
     if (onTimeoutCancel !== undefined && onTimeoutCancel !== null) checkCallable("addTimeout", onTimeoutCancel, "onTimeoutCancel");
     let timedOut = false;
     const delayedCall = clock.callLater(timeout, () => {
@@ -423,19 +420,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * fails with `CancelledError` at once and `p`'s later settlement is ignored.
    */
   static fromPromise<T>(p: PromiseLike<T>): Deferred<T> {
-    if (isDeferred(p)) return p as Deferred<T>;
-    const d = new Deferred<T>(noopCanceller);
-    let thenable: boolean;
-    try {
-      thenable = isThenable(p);
-    } catch (e) {
-      // A `then` getter (or Proxy trap) that throws: a thenable that has failed.
-      d.errback(e);
-      return d;
-    }
-    if (!thenable) throw new TypeError(`Deferred.fromPromise() needs a thenable, got ${describeValue(p)}`);
-    settleFrom(d, p);
-    return d;
+    return fromPromise(kit, p);
   }
 
   /**
@@ -449,37 +434,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * ```
    */
   static fromAsync<T>(f: (signal: AbortSignal) => PromiseLike<T> | T): Deferred<T> {
-    checkCallable("Deferred.fromAsync", f, "f");
-    const controller = new AbortController();
-    let inner: Deferred<T> | undefined;
-    // Cancelling aborts the signal, and cancels a Deferred f returned (f's own cancellation).
-    const d = new Deferred<T>(() => {
-      controller.abort(new CancelledError());
-      inner?.cancel();
-    });
-    let r: PromiseLike<T> | T;
-    let thenable: boolean;
-    try {
-      r = f(controller.signal);
-      thenable = !isDeferred(r) && isThenable(r);
-    } catch (e) {
-      d.errback(e);
-      return d;
-    }
-    if (isDeferred(r)) {
-      // Not adopted (d would then forward cancel() to it, skipping the abort): d takes its
-      // result, a Failure included, and carries it from then on.
-      inner = r as Deferred<T>;
-      inner.addBoth((v: unknown) => {
-        if (!d.called) d.callback(v as T);
-        return null;
-      });
-    } else if (thenable) {
-      settleFrom(d, r as PromiseLike<T>);
-    } else {
-      d.callback(r as T);
-    }
-    return d;
+    return fromAsync(kit, f);
   }
 
   /**
@@ -687,7 +642,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
                 }
               } else if (isThenable(r)) {
                 inner = new Deferred<unknown>(noopCanceller);
-                settleFrom(inner, r);
+                settleFrom(kit, inner, r);
               }
               if (inner !== undefined) {
                 if ((inner.#state & CALLED) !== 0 && (inner.#state & PAUSE_MASK) === 0 && !(inner.#result instanceof Deferred)) {
@@ -775,59 +730,6 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 }
 
-/** The canceller of Deferreds that stand for a Promise: nothing to stop, so the Promise is abandoned. */
-function noopCanceller(): void {}
-
-/** Fires `d` from `p`'s settlement, unless `d` already has a result (cancelled: abandoned). */
-function settleFrom<T>(d: Deferred<T>, p: PromiseLike<T>): void {
-  try {
-    p.then(
-      (v) => {
-        if (!d.called) {
-          if (isDeferred(v)) adoptResult(d, v as Deferred<T>);
-          else d.callback(v);
-        }
-      },
-      (e) => {
-        if (!d.called) d.errback(e);
-      },
-    );
-  } catch (e) {
-    // A thenable whose `then` throws has failed.
-    if (!d.called) d.errback(e);
-  }
-}
-
-/**
- * @internal The translation of a timeout's cancellation into an error made by `make(timeout)`:
- * a CancelledError becomes that error, another failure passes unchanged, and so does a success
- * (a canceller may have fired the Deferred with a value).
- */
-export function _cancelledTo(make: (timeout: number) => Error): (value: unknown, timeout: number) => unknown {
-  return (value, timeout) => {
-    if (value instanceof Failure) {
-      value.trap(CancelledError);
-      throw make(timeout);
-    }
-    return value;
-  };
-}
-
-/**
- * @internal Throws a TypeError naming the mistake unless `clock` has a `callLater` method (an
- * IReactorTime: the reactor, a Clock).
- */
-export function _checkClock(caller: string, clock: unknown): asserts clock is IReactorTime {
-  if (typeof (clock as { callLater?: unknown } | null | undefined)?.callLater !== "function") {
-    throw new TypeError(
-      `${caller}: clock must be an IReactorTime (the reactor, a Clock: something with callLater), got ${describeValue(clock)}`,
-    );
-  }
-}
-
-/** Default translation of addTimeout: the timeout's CancelledError becomes a TimeoutError. */
-const cancelledToTimeoutError = _cancelledTo((timeout) => new TimeoutError(timeout, "Deferred"));
-
 /**
  * @internal Makes `target` (not yet fired) take the result of `source` when it has one, as if a
  * callback had returned `source`. Used by inlineCallbacks (cancellation) and the Promise adapters.
@@ -849,3 +751,9 @@ export const _isThenable = isThenable;
 
 /** @internal Whether `v` is a Deferred; never throws (a brand check, no Proxy trap). */
 export const _isDeferred = isDeferred;
+
+kit = {
+  make: <T>(canceller?: (d: Deferred<T>) => void): Deferred<T> => new Deferred<T>(canceller),
+  isDeferred,
+  adopt: (target, source) => adoptResult(target, source),
+};

@@ -2,7 +2,8 @@
  * `deferLater` and `timeoutDeferred`: Deferreds tied to a clock.
  * @module
  */
-import { Deferred, _cancelledTo, _checkClock } from "../defer/deferred";
+import { Deferred } from "../defer/deferred";
+import { cancelledTo as _cancelledTo, checkClock as _checkClock } from "../defer/timeouts";
 import { TimeoutError } from "../defer/errors";
 import type { IReactorTime } from "../core/interfaces";
 import { checkCallable } from "../core/validate";

@@ -139,8 +139,8 @@ describe("methods passed as values (issue 13 item 4)", () => {
   });
 
   it("DeferredLock, DeferredSemaphore: acquire, release, run work detached", () => {
-    for (const prim of [new DeferredLock(), new DeferredSemaphore(1)]) {
-      const { acquire, release, run } = prim;
+    for (const prim of [new DeferredLock(), new DeferredSemaphore(1)] as Array<DeferredLock | DeferredSemaphore>) {
+      const { acquire, release, run } = prim as DeferredLock;
       const first = acquire();
       successOf(first);
       const second = acquire();

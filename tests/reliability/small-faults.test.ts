@@ -144,7 +144,6 @@ describe("smaller faults (issue 13 item 6)", function () {
   it("LoopingCall: stop() then start() inside f runs one loop, and the first start()'s Deferred fires", () => {
     const clock = new Clock();
     let calls = 0;
-    let first: Deferred<LoopingCall> | undefined;
     const lc: LoopingCall = new LoopingCall(() => {
       calls++;
       if (calls === 2) {
@@ -153,10 +152,9 @@ describe("smaller faults (issue 13 item 6)", function () {
       }
     });
     lc.clock = clock;
-    first = lc.start(1);
+    const first = lc.start(1);
     clock.advance(1); // call 2: restarts the loop
     expect(successOf(first)).to.equal(lc);
-    first = undefined;
     const before = calls;
     clock.advance(1);
     clock.advance(1);
