@@ -120,8 +120,6 @@ export function _getDebugging(): boolean {
 // Module-private access to a Deferred's internals for the few helpers in this file that are not
 // methods (a static block assigns them, as only class code can reach #private fields).
 let adoptResult: <T>(target: Deferred<T>, source: Deferred<T>) => void;
-/** What promise-interop.ts needs of the class (assigned after it). */
-let kit: DeferredKit;
 
 /**
  * A result that will arrive later, and the chain of functions that process it.
@@ -752,7 +750,8 @@ export const _isThenable = isThenable;
 /** @internal Whether `v` is a Deferred; never throws (a brand check, no Proxy trap). */
 export const _isDeferred = isDeferred;
 
-kit = {
+/** What promise-interop.ts needs of the class. */
+const kit: DeferredKit = {
   make: <T>(canceller?: (d: Deferred<T>) => void): Deferred<T> => new Deferred<T>(canceller),
   isDeferred,
   adopt: (target, source) => adoptResult(target, source),
