@@ -1,6 +1,22 @@
 /**
  * `Deferred`: a result that is not there yet, with a chain of callbacks and errbacks that
  * process it once it is. The JavaScript counterpart of `twisted.internet.defer.Deferred`.
+ *
+ * Design: the chain is a list of steps run by one loop (`#runCallbacks`). Deferreds that hand
+ * their result on (a callback returned a Deferred; `chainDeferred`) are walked with an explicit
+ * stack, never by recursion, so chains of any depth fire and cancel in constant stack. The
+ * object layout is kept small for programs holding millions (docs/design/deferred-layout.md
+ * has the figures behind each choice).
+ *
+ * Invariants:
+ * - a step runs at most once, in the order added; a fired Deferred keeps no step it has run;
+ * - a throw from a step (or from a value it returned: a `then` getter, a Proxy's trap) becomes
+ *   that step's Failure, and the walk resumes after the step: every pass of the loop consumes a
+ *   step, so the loop always ends (bookkeeping that throws near the stack limit is skipped,
+ *   never retried);
+ * - while paused (waiting on another Deferred, or `pause()`), no step runs;
+ * - `callback`/`errback`/`cancel` read as values are bound to their Deferred (getters); the
+ *   internal firing paths call the private methods, never the getters.
  * @module
  */
 import { err } from "../log";
@@ -143,9 +159,7 @@ let adoptResult: <T>(target: Deferred<T>, source: Deferred<T>) => void;
  * ```
  */
 export class Deferred<T = unknown> implements PromiseLike<T> {
-  // The object is kept to seven fields: a program may hold a million of them, and the garbage
-  // collector's time grows with their bytes (1M made then fired: 11 fields and an array ~500 ns
-  // each, 8 fields ~285 ns, 7 fields ~215 ns). Steps not yet run have the indices [head, #tail),
+  // Seven fields, no more (see docs/design/deferred-layout.md). Steps not yet run have the indices [head, #tail),
   // head being kept in #state: 0 to 2 in #s0-#s2, the others in #extra.more. Most Deferreds get
   // one to three steps, so most need no array (which would be two more objects).
   #s0: unknown = undefined;
@@ -240,9 +254,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   addCallback<U, A extends unknown[]>(cb: (result: T, ...args: A) => Awaitable<U>, ...args: A): Deferred<U>;
   addCallback(cb: (result: T, ...args: unknown[]) => unknown): Deferred<unknown> {
     checkCallable("addCallback", cb, "callback");
-    // No rest parameter and no `arguments` object for the common call without extra arguments:
-    // either would be allocated on every call (~3 ns each, a tenth of a 3-callback Deferred).
-    // `arguments.length` alone, and `apply(this, arguments)`, are compiled without one.
+    // No rest parameter and no `arguments` object for the common call without extra arguments
+    // (either is allocated on every call); `arguments.length` and `apply(this, arguments)` are not.
     if (arguments.length === 1) return this.#add(cb);
     // eslint-disable-next-line prefer-rest-params, prefer-spread
     return this.#addCallbackWithArgs.apply(this, arguments as unknown as [Fn, ...unknown[]]);
@@ -541,9 +554,9 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * Runs the callback chain as far as it can go. Deferreds that this one's result is handed to
    * (chaining) are walked with an explicit stack, never by recursion, as Twisted does.
    *
-   * The try/catch is around the whole walk, not around each call: inside the loop it costs about
-   * a third of a three-callback Deferred's time (it keeps V8 from optimising the loop body). A
-   * throw lands here; the throwing step's Failure becomes the result and the walk resumes.
+   * The try/catch is around the whole walk, not around each call (cheaper: see
+   * docs/design/deferred-layout.md). A throw lands there; the throwing step's Failure becomes the
+   * result and the walk resumes with the next step.
    */
   #runCallbacks(): void {
     if ((this.#state & RUNNING) !== 0) return; // a callback added a step: the running loop will reach it

@@ -5,31 +5,24 @@
  * to move or drop it on `reset`/`delay`/`cancel`; the time comes from the owner's clock
  * (`seconds()`: the Reactor's monotonic clock or the Clock's `rightNow`).
  *
- * This is the hottest object of the runtime (one per scheduled call), so:
+ * This is the hottest object of the runtime (one per scheduled call), so (the measurements
+ * behind each point are in docs/design/delayed-call-layout.md):
  * - every instance has the same eight fields, assigned in one order in the constructor and
  *   nowhere declared with an initialiser (one hidden class, no field generalisation);
  * - the deadline is kept as the two 32-bit halves of its float64 (`_hi`, `_lo`, small
  *   integers stored in the object) rather than as a number field, which V8 would box in a
- *   separate 16-byte HeapNumber: one allocation per call instead of two, 24 bytes less per
- *   call, and about a third off the cost of creating one under GC pressure (measured: 1M
- *   allocations 0.27 µs -> 0.18 µs each). `getTime()` rebuilds the number;
+ *   separate HeapNumber; `getTime()` rebuilds the number;
  * - `called`/`cancelled` are not fields but views of one small-integer state, `_loc`, that
  *   also says where the queue keeps the call;
  * - calls without arguments share one frozen empty `args` array;
- * - no closure is made per call (the queue is reached through `_owner`).
- *   `_owner` stays a field although one field less is worth it (88 -> 80 bytes: with one
- *   reactor, 1M calls fired took ~12% less wall and ~20% less CPU time): keeping the queue on
- *   the prototype of a subclass per queue was tried, and with many queues in one process (a
- *   full bench run makes 40 reactors, a test suite many Clocks) every access to a call went
- *   megamorphic: fired 312 -> 434 ns, scheduled+cancelled 307 -> 444 ns per call.
+ * - no closure is made per call (the queue is reached through `_owner`); the methods are
+ *   getters returning a bound function, so they work passed as values (`d.addCallback(call.cancel)`)
+ *   while a direct call allocates nothing once optimised;
+ * - no `#private` members (a private method would add a brand to every instance).
  *
  * Why `_field` and not `#field` (the house style): the queue reads and writes these fields
  * directly on its hot paths (popping, sorting a due millisecond, moving a call), which a
- * `#field` forbids outside this class; routing those accesses through methods or static
- * accessors costs a call each. Measured in bench/timer-heap-experiment.ts ("#private vs
- * _field": allocate 1M objects of this shape, read three fields five times): 0.21-0.24 µs
- * per object either way, within noise, so `#` would gain nothing and the cross-class access
- * decides. (For the queue itself, an A/B of a `#private` copy was ~3% slower.)
+ * `#field` forbids outside this class.
  * @module
  */
 import { inspect } from "node:util";

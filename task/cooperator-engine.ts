@@ -26,11 +26,10 @@ import { SchedulerError, SchedulerStopped, TaskDone, TaskFailed } from "./cooper
 /** How much work one tick may do with the default termination predicate (Twisted's 0.01 s). */
 const MAX_SLICE_MS = 10;
 /**
- * The default predicate reads the clock (about 50 ns, three times the cost of a generator step)
- * only every so many steps: it estimates a step's cost from the tick so far and aims the next
- * reading at half the time left. This caps how many steps may pass between two readings: a clock
- * reading costs under 2 ns a step at this stride, and a tick whose steps turn suddenly slow
- * after fast ones overruns by at most this many of the slow steps.
+ * The default predicate reads the clock only every so many steps (a reading costs more than a
+ * generator step: docs/design/cooperator.md): it estimates a step's cost from the tick so far
+ * and aims the next reading at half the time left. This caps how many steps may pass between two
+ * readings, so a tick whose steps turn suddenly slow overruns by at most this many slow steps.
  */
 const MAX_STRIDE = 32;
 /** The default scheduler's delay, in seconds: Twisted's `_EPSILON`. */

@@ -228,10 +228,8 @@ export class Cooperator {
 const theCooperator = new Cooperator();
 
 // A task that is never run, kept (as a static of its class) only so that TaskCore's hidden class
-// stays alive. V8 holds map transitions weakly: when no task is alive at a full GC, the map dies,
-// the tick loop's optimised code (which embeds it) is thrown away, and the next task runs the loop
-// unoptimised until it is compiled again. Measured on the bench, which collects garbage between
-// runs: about 40 ns a step without this, 25-30 ns with it. (theCooperator keeps Engine's alive.)
+// stays alive across full garbage collections, and with it the tick loop's optimised code
+// (docs/design/cooperator.md has the figures). theCooperator keeps Engine's alive.
 TaskCore.shapeKeeper = new TaskCore({ next: () => ({ done: true, value: undefined }) }, engineOf(theCooperator));
 
 /**
