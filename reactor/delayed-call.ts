@@ -196,7 +196,7 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
   /**
    * Re-schedules the call to run `secondsFromNow` seconds after the owner's `seconds()`.
    * Counts as scheduling anew for the order of equal deadlines.
-   * @param secondsFromNow - a number `>= 0` (`Infinity` allowed), as `callLater`'s delay.
+   * `secondsFromNow` is a number `>= 0` (`Infinity` allowed), as `callLater`'s delay.
    * @throws AlreadyCancelled / AlreadyCalled when not active; TypeError / RangeError for a bad value.
    */
   get reset(): (secondsFromNow: number) => void {
@@ -211,7 +211,7 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
   /**
    * Moves the call `secondsLater` seconds later than its current deadline (a negative number
    * moves it sooner, as in Twisted). Counts as scheduling anew for the order of equal deadlines.
-   * @param secondsLater - any finite number.
+   * `secondsLater` is any finite number.
    * @throws AlreadyCancelled / AlreadyCalled when not active; TypeError / RangeError for a bad value.
    */
   get delay(): (secondsLater: number) => void {
