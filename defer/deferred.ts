@@ -220,9 +220,10 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   get callback(): CallbackFn<T> {
     // A getter, so `reactor.callLater(1, d.callback, 9)` works: it returns a function bound to
-    // this Deferred. Called at once (`d.callback(9)`), the closure does not escape and the
-    // optimising compiler removes its allocation (measured: docs/design/deferred-layout.md).
-    return (result: T): void => this.#callback(result);
+    // this Deferred. Called at once (`d.callback(9)`), the optimising compiler calls the target
+    // directly and drops the bound function (`bind` measured cheaper than a closure here:
+    // docs/design/deferred-layout.md).
+    return this.#callback.bind(this) as CallbackFn<T>;
   }
 
   #callback(result: T): void {
@@ -378,7 +379,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   get cancel(): () => void {
     // A getter that binds, as `callback`: `clock.callLater(10, d.cancel)` works.
-    return (): void => this.#cancel();
+    return this.#cancel.bind(this);
   }
 
   #cancel(): void {
