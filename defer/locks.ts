@@ -37,12 +37,12 @@ export abstract class ConcurrencyPrimitive {
     this.#overReleaseMessage = overReleaseMessage;
   }
 
-  /** Free tokens now, for the subclasses' public views of it. */
+  /** Free tokens now, for the subclasses' public views of it. @internal */
   protected get _freeTokens(): number {
     return this.#tokens;
   }
 
-  /** The most holders at once, for the subclasses' public views of it. */
+  /** The most holders at once, for the subclasses' public views of it. @internal */
   protected get _limit(): number {
     return this.#limit;
   }

@@ -59,6 +59,12 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
  * default `exit` ends the process with that code after the output buffered for stdout and
  * stderr has been written.
  *
+ * While the reactor runs: a rejected Promise that nobody handles is logged with `log.err` and
+ * ends the program as a failed main would (the shutdown triggers run; exit code 1); stdout
+ * closed by its reader (EPIPE, as under `| head`) ends the program quietly, as command-line
+ * tools do (the shutdown triggers run; the exit code is react's). `main` gets `argv` as
+ * arguments however many there are (tens of thousands included).
+ *
  * @example
  * ```ts
  * react(async (reactor: Reactor, url: string) => {
