@@ -152,7 +152,7 @@ export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<
  * ```
  */
 export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors = false): Deferred<T[]> {
-  const list = new DeferredList<T>(deferreds, { fireOnOneErrback: true, consumeErrors });
+  const list = new DeferredList<T>(checkDeferreds("gatherResults", deferreds), { fireOnOneErrback: true, consumeErrors });
   // Only successes get here: the first failure fails the list.
   return list.addCallback((entries) => entries.map((entry) => entry[1] as T));
 }

@@ -112,7 +112,7 @@ describe("smaller faults (issue 13 item 6)", function () {
   });
 
   it("errors name the mistake: gatherResults([1]), DeferredList([1])", () => {
-    expect(() => gatherResults([1 as never])).to.throw(TypeError, /deferreds\[0\] is not a Deferred, got 1/);
+    expect(() => gatherResults([1 as never])).to.throw(TypeError, /gatherResults: deferreds\[0\] is not a Deferred, got 1/);
     expect(() => new DeferredList([new Deferred(), "x" as never])).to.throw(TypeError, /deferreds\[1\] is not a Deferred/);
   });
 
