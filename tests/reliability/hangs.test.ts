@@ -59,3 +59,32 @@ describe("hangs (process level)", function () {
     expect(r.stdout).to.equal("cancelled true failed\n");
   });
 });
+
+describe("hangs (process level): signals still stop the program", function () {
+  this.timeout(30_000);
+
+  it("after an inlineCallbacks recursion failing near the stack limit, SIGINT ends it with 130", async () => {
+    const { spawn } = await import("node:child_process");
+    const { plainEnv } = await import("../helpers/child");
+    const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) => {
+      const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHILD, "inline-recursion-then-signal"], {
+        cwd: ROOT,
+        env: plainEnv(),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      const killer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
+      proc.stdout.on("data", (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes("ready")) proc.kill("SIGINT");
+      });
+      proc.on("close", (code, signal) => {
+        clearTimeout(killer);
+        resolve({ code, signal, stdout });
+      });
+    });
+    expect(result.signal).to.equal(null);
+    expect(result.stdout).to.equal("ready\n");
+    expect(result.code).to.equal(130);
+  });
+});
