@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import * as path from "node:path";
-import { runChild } from "../helpers/child";
+import { spawn } from "node:child_process";
+import { plainEnv, runChild } from "../helpers/child";
 
 const CHILD = path.join(__dirname, "..", "fixtures", "hang-child.ts");
 const ROOT = path.join(__dirname, "..", "..");
@@ -64,8 +65,6 @@ describe("hangs (process level): signals still stop the program", function () {
   this.timeout(30_000);
 
   it("after an inlineCallbacks recursion failing near the stack limit, SIGINT ends it with 130", async () => {
-    const { spawn } = await import("node:child_process");
-    const { plainEnv } = await import("../helpers/child");
     const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) => {
       const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHILD, "inline-recursion-then-signal"], {
         cwd: ROOT,
