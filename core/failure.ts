@@ -34,7 +34,7 @@ export class Failure {
   constructor(value?: unknown) {
     if (arguments.length === 0) {
       this.value = new Error(NO_VALUE_MESSAGE);
-    } else if (value instanceof Failure) {
+    } else if (Failure.isFailure(value)) {
       this.value = value.value;
       this.#stack = value.#stack;
     } else {
@@ -42,13 +42,27 @@ export class Failure {
     }
   }
 
+  /**
+   * Whether `v` is a Failure (a subclass's instance included). Unlike `instanceof` it never
+   * throws: a Proxy whose `getPrototypeOf` trap throws is simply not a Failure.
+   */
+  static isFailure(v: unknown): v is Failure {
+    // The private-name brand check reads no property and calls no trap.
+    return typeof v === "object" && v !== null && #stack in v;
+  }
+
   /** The value's constructor when the value is an object (`Error` subclasses included), else `undefined`. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   get type(): Function | undefined {
     const v = this.value;
     if ((typeof v === "object" && v !== null) || typeof v === "function") {
-      const ctor = (v as { constructor?: unknown }).constructor;
-      return typeof ctor === "function" ? ctor : undefined;
+      try {
+        const ctor = (v as { constructor?: unknown }).constructor;
+        return typeof ctor === "function" ? ctor : undefined;
+      } catch {
+        // A hostile value (a Proxy whose get trap throws): no type to tell.
+        return undefined;
+      }
     }
     return undefined;
   }
@@ -84,7 +98,11 @@ export class Failure {
   /** The value's message: an Error's `message`, `String(value)` otherwise. */
   getErrorMessage(): string {
     const v = this.value;
-    if (v instanceof Error) return v.message;
+    try {
+      if (v instanceof Error) return safeString(v.message);
+    } catch {
+      // A Proxy with throwing traps, or a throwing `message` getter: described below instead.
+    }
     return safeString(v);
   }
 
@@ -156,7 +174,11 @@ export class Failure {
 
   #typeName(): string {
     const t = this.type;
-    if (t !== undefined && t.name) return t.name;
+    try {
+      if (t !== undefined && typeof t.name === "string" && t.name) return t.name;
+    } catch {
+      // A throwing `name` getter on the constructor: fall back to the value's typeof.
+    }
     return this.value === null ? "null" : typeof this.value;
   }
 }
@@ -180,18 +202,38 @@ function isInstance(value: unknown, type: ErrorType): boolean {
 function prototypeNames(value: unknown): string[] {
   const names: string[] = [];
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return names;
-  for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
-    const ctor = (p as { constructor?: { name?: unknown } }).constructor;
-    if (ctor && typeof ctor.name === "string") names.push(ctor.name);
+  try {
+    for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+      const ctor = (p as { constructor?: { name?: unknown } }).constructor;
+      if (ctor && typeof ctor.name === "string") names.push(ctor.name);
+    }
+  } catch {
+    // A Proxy whose traps throw: the names found so far are all there is.
   }
   return names;
 }
 
-/** `String(v)` that never throws (objects with no prototype or a throwing toString). */
+/**
+ * `String(v)` that never throws: objects with no prototype or a throwing toString, and Proxies
+ * whose traps throw, are described by their kind instead.
+ */
 export function safeString(v: unknown): string {
   try {
     return String(v);
   } catch {
-    return Object.prototype.toString.call(v);
+    try {
+      return Object.prototype.toString.call(v);
+    } catch {
+      return `[${typeof v} that cannot be described]`;
+    }
   }
+}
+
+/**
+ * `v` as a Failure: a Failure as it is, anything else wrapped. Never throws (see
+ * {@link Failure.isFailure}).
+ * @internal
+ */
+export function asFailure(v: unknown): Failure {
+  return Failure.isFailure(v) ? v : new Failure(v);
 }

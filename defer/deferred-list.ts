@@ -3,9 +3,29 @@
  * @module
  */
 import { err } from "../log/functions";
-import { Deferred } from "./deferred";
+import { Deferred, _isDeferred } from "./deferred";
+import { describeValue } from "../core/validate";
 import { FailureGroup, FirstError } from "./errors";
 import { Failure } from "../core/failure";
+
+/**
+ * A copy of `deferreds`, checked: a TypeError naming the first item that is not a Deferred (a
+ * plain value or a Promise: wrap it with `succeed` or `Deferred.fromPromise`).
+ */
+function checkDeferreds<T>(caller: string, deferreds: Iterable<Deferred<T>>): Array<Deferred<T>> {
+  if (deferreds === null || deferreds === undefined || typeof (deferreds as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function") {
+    throw new TypeError(`${caller}: deferreds must be an array of Deferreds, got ${describeValue(deferreds)}`);
+  }
+  const copy = [...deferreds];
+  copy.forEach((d, i) => {
+    if (!_isDeferred(d)) {
+      throw new TypeError(
+        `${caller}: deferreds[${i}] is not a Deferred, got ${describeValue(d)} (wrap a value with succeed(), a Promise with Deferred.fromPromise())`,
+      );
+    }
+  });
+  return copy;
+}
 
 /** Options of {@link DeferredList}, Twisted's keyword arguments of the same names. */
 export interface DeferredListOptions {
@@ -74,7 +94,7 @@ export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<
   constructor(deferreds: Array<Deferred<T>>, options: DeferredListOptions = {}) {
     // The canceller gets this list as its argument: `this` cannot be used before super().
     super((self) => (self as DeferredList<T>).#cancelPending());
-    this.#deferreds = [...deferreds];
+    this.#deferreds = checkDeferreds("DeferredList", deferreds);
     this.resultList = this.#deferreds.map(() => null);
     this.fireOnOneCallback = options.fireOnOneCallback ?? false;
     this.fireOnOneErrback = options.fireOnOneErrback ?? false;
@@ -144,7 +164,7 @@ export function gatherResults<const D extends ReadonlyArray<Deferred<any>>>(
 ): Deferred<DeferredResults<D>>;
 export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors?: boolean): Deferred<T[]>;
 export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors = false): Deferred<T[]> {
-  const list = new DeferredList<T>(deferreds, { fireOnOneErrback: true, consumeErrors });
+  const list = new DeferredList<T>(checkDeferreds("gatherResults", deferreds), { fireOnOneErrback: true, consumeErrors });
   // Only successes get here: the first failure fails the list.
   return list.addCallback((entries) => entries.map((entry) => entry[1] as T));
 }
@@ -163,7 +183,7 @@ export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors = 
  * ```
  */
 export function race<T>(deferreds: Array<Deferred<T>>): Deferred<[number, T]> {
-  const inputs = [...deferreds];
+  const inputs = checkDeferreds("race", deferreds);
   const failures: Failure[] = new Array<Failure>(inputs.length);
   const settled = inputs.map(() => false);
   let failedCount = 0;

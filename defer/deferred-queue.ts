@@ -5,6 +5,18 @@
 import { Deferred } from "./deferred";
 import { QueueOverflow, QueueUnderflow } from "./errors";
 import { succeed } from "./functions";
+import { WaiterQueue } from "./waiter-queue";
+import { describeValue } from "../core/validate";
+
+/** A bound of the queue: `undefined`/`null` (none), an integer >= 0, or Infinity. */
+function checkBound(name: string, value: number | null | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number") throw new TypeError(`DeferredQueue: ${name} must be a number, got ${describeValue(value)}`);
+  if (!(Number.isInteger(value) || value === Infinity) || value < 0) {
+    throw new RangeError(`DeferredQueue: ${name} must be an integer >= 0 (or null for no limit), got ${String(value)}`);
+  }
+  return value;
+}
 
 /**
  * An event-driven FIFO queue. `put()` hands an object to the longest waiting getter, or keeps it
@@ -17,8 +29,7 @@ import { succeed } from "./functions";
 export class DeferredQueue<T> {
   /** Objects put and not yet got, oldest first. Read it, do not change it. */
   readonly pending: T[] = [];
-  /** Deferreds of `get()` calls waiting for an object, oldest first. Read it, do not change it. */
-  readonly waiting: Array<Deferred<T>> = [];
+  readonly #waiting = new WaiterQueue<Deferred<T>>();
   /** The most objects `pending` may hold; `undefined` for no limit. */
   size: number | undefined;
   /** The most `get()` calls that may wait at once; `undefined` for no limit. */
@@ -27,11 +38,20 @@ export class DeferredQueue<T> {
   /**
    * @param size the most pending objects (`undefined` or `null`: unbounded).
    * @param backlog the most waiting getters (`undefined` or `null`: unbounded).
+   * @throws TypeError / RangeError when a bound is not an integer >= 0 (NaN, -1, 1.5, "3").
    */
   constructor(size?: number | null, backlog?: number | null) {
     // `null` is accepted as Twisted's `None`.
-    this.size = size ?? undefined;
-    this.backlog = backlog ?? undefined;
+    this.size = checkBound("size", size);
+    this.backlog = checkBound("backlog", backlog);
+  }
+
+  /**
+   * Deferreds of `get()` calls waiting for an object, oldest first: a snapshot, changing it
+   * changes nothing. Cancelling one removes it from here (in constant time).
+   */
+  get waiting(): Array<Deferred<T>> {
+    return this.#waiting.toArray();
   }
 
   /**
@@ -39,8 +59,8 @@ export class DeferredQueue<T> {
    * returns), or it joins `pending`.
    * @throws QueueOverflow when no getter waits and `size` objects are already pending.
    */
-  put(obj: T): void {
-    const getter = this.waiting.shift();
+  readonly put = (obj: T): void => {
+    const getter = this.#waiting.shift();
     if (getter !== undefined) {
       getter.callback(obj);
     } else if (this.size === undefined || this.pending.length < this.size) {
@@ -48,25 +68,25 @@ export class DeferredQueue<T> {
     } else {
       throw new QueueOverflow(`DeferredQueue is full: ${this.pending.length} objects pending (size ${this.size})`);
     }
-  }
+  };
 
   /**
    * Takes the next object: a Deferred that fires with it, already fired when one is pending.
    * Cancelling a waiting one removes it from `waiting` (a later `put()` goes to the next getter).
    * @throws QueueUnderflow when nothing is pending and `backlog` getters are already waiting.
    */
-  get(): Deferred<T> {
+  readonly get = (): Deferred<T> => {
     // Test the length, not what shift() gives: `undefined` may be a queued object.
     if (this.pending.length > 0) return succeed(this.pending.shift() as T);
-    if (this.backlog !== undefined && this.waiting.length >= this.backlog) {
-      throw new QueueUnderflow(`DeferredQueue has ${this.waiting.length} getters waiting (backlog ${this.backlog})`);
+    const waiting = this.#waiting;
+    if (this.backlog !== undefined && waiting.length >= this.backlog) {
+      throw new QueueUnderflow(`DeferredQueue has ${waiting.length} getters waiting (backlog ${this.backlog})`);
     }
     const d = new Deferred<T>((cancelled) => {
       // Only called while `cancelled` has no result, so it is still waiting.
-      const i = this.waiting.indexOf(cancelled);
-      if (i >= 0) this.waiting.splice(i, 1);
+      waiting.remove(cancelled);
     });
-    this.waiting.push(d);
+    waiting.push(d);
     return d;
-  }
+  };
 }

@@ -1,13 +1,39 @@
 /**
  * `Deferred`: a result that is not there yet, with a chain of callbacks and errbacks that
  * process it once it is. The JavaScript counterpart of `twisted.internet.defer.Deferred`.
+ *
+ * Design: the chain is a list of steps run by one loop (`#runCallbacks`). Deferreds that hand
+ * their result on (a callback returned a Deferred; `chainDeferred`) are walked with an explicit
+ * stack, never by recursion, so chains of any depth fire and cancel in constant stack. The
+ * object layout is kept small for programs holding millions (docs/design/deferred-layout.md
+ * has the figures behind each choice).
+ *
+ * Invariants:
+ * - a step runs at most once, in the order added; a fired Deferred keeps no step it has run;
+ * - a throw from a step (or from a value it returned: a `then` getter, a Proxy's trap) becomes
+ *   that step's Failure, and the walk resumes after the step: every pass of the loop consumes a
+ *   step, so the loop always ends (bookkeeping that throws near the stack limit is skipped,
+ *   never retried);
+ * - while paused (waiting on another Deferred, or `pause()`), no step runs;
+ * - `callback`/`errback`/`cancel` read as values are bound to their Deferred (getters); the
+ *   internal firing paths call the private methods, never the getters.
  * @module
  */
 import { err } from "../log";
 import type { IReactorTime } from "../core/interfaces";
 import { checkCallable, describeValue } from "../core/validate";
-import { AlreadyCalledError, CancelledError, TimeoutError } from "./errors";
-import { Failure } from "../core/failure";
+import { AlreadyCalledError, CancelledError } from "./errors";
+import { fromAsync, fromPromise, isThenable, noopCanceller, settleFrom, type DeferredKit } from "./promise-interop";
+import { cancelledToTimeoutError, checkClock } from "./timeouts";
+import { Failure, asFailure } from "../core/failure";
+import { captureStack, formatDebugStacks, type DebugStacks } from "./debug-stacks";
+import { markObserved, track, unhandledRegistry, untrack, type FailureRecord } from "./unhandled";
+
+/**
+ * The type of `callback` as a value: a method's type (bivariant in `T`, as a method is), so a
+ * `Deferred<never>` stays a `Deferred<T>` though `callback` is a getter.
+ */
+type CallbackFn<T> = { callback(result: T): void }["callback"];
 
 /** A value, or a Deferred or thenable that will produce it. What a callback may return. */
 export type Awaitable<T> = T | Deferred<T> | PromiseLike<T>;
@@ -40,6 +66,18 @@ class Entry {
 class Continuation {
   constructor(readonly waiting: Deferred<unknown>) {}
 }
+
+/** A step of `chainDeferred`: fire `target` with the result; this chain goes on with `null`. */
+class Chain {
+  constructor(readonly target: Deferred<unknown>) {}
+}
+
+/**
+ * Pushed on the walk's explicit stack above a Deferred that handed its result on through a
+ * Chain step: if the target pauses, the walk goes back to the Deferred below the mark (whose own
+ * chain does not wait on the target), where after a Continuation it would stop.
+ */
+const CHAIN_MARK = Object.freeze({});
 
 // #state, a non-negative int32: three flag bits; the pause count in the four bits above them
 // (PAUSE_SPILLED when it is negative or too large for them: then it is #extra.paused); above
@@ -78,60 +116,16 @@ function passthru<T>(x: T): T {
   return x;
 }
 
-/** Where a Deferred was made and first fired, recorded while debugging is on. */
-interface DebugStacks {
-  creator: string | undefined;
-  invoker: string | undefined;
-}
-
 /**
- * Kept by the FinalizationRegistry for a Deferred whose chain ended on a Failure. It must not
- * reference the Deferred (or the registry would keep it alive): only the Failure, whose stack has
- * been formatted (Failure.cleanFailure), and the debug stacks as text.
+ * Whether `v` is a Deferred. A private-name brand check: unlike `instanceof` it calls no Proxy
+ * trap, so it never throws.
  */
-interface FailureRecord {
-  failure: Failure | undefined;
-  debug: DebugStacks | undefined;
+function isDeferred(v: unknown): v is Deferred<unknown> {
+  return typeof v === "object" && v !== null && hasDeferredBrand(v);
 }
 
-/** Failures observed by `await`/`asPromise`/`then(_, onRejected)`: not reported as unhandled. */
-const observedFailures = new WeakSet<Failure>();
+let hasDeferredBrand: (v: object) => boolean;
 
-/** Reports, when a Deferred is garbage-collected, the Failure its chain ended on. */
-const unhandledRegistry = new FinalizationRegistry<FailureRecord>((record) => {
-  const failure = record.failure;
-  if (failure === undefined || observedFailures.has(failure)) return;
-  let why = "Unhandled error in Deferred:";
-  const stacks = record.debug;
-  if (stacks !== undefined) why += `\n${formatDebugStacks(stacks)}`;
-  err(failure, why);
-});
-
-function formatDebugStacks(stacks: DebugStacks): string {
-  let info = "";
-  if (stacks.creator !== undefined) info += ` C: Deferred was created:\n C:${indent(stacks.creator, " C:")}\n`;
-  if (stacks.invoker !== undefined) info += ` I: First Invoker was:\n I:${indent(stacks.invoker, " I:")}\n`;
-  return info;
-}
-
-function indent(stack: string, prefix: string): string {
-  // Drop the "Error" header line of a captured stack; keep the frames.
-  const lines = stack.split("\n").slice(1);
-  return lines.join(`\n${prefix}`);
-}
-
-function captureStack(): string {
-  return new Error("stack").stack ?? "";
-}
-
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    v !== null &&
-    (typeof v === "object" || typeof v === "function") &&
-    typeof (v as { then?: unknown }).then === "function"
-  );
-}
 
 /** Whether debugging stacks are recorded for new Deferreds (see setDebugging). */
 let debugging = false;
@@ -171,9 +165,7 @@ let adoptResult: <T>(target: Deferred<T>, source: Deferred<T>) => void;
  * ```
  */
 export class Deferred<T = unknown> implements PromiseLike<T> {
-  // The object is kept to seven fields: a program may hold a million of them, and the garbage
-  // collector's time grows with their bytes (1M made then fired: 11 fields and an array ~500 ns
-  // each, 8 fields ~285 ns, 7 fields ~215 ns). Steps not yet run have the indices [head, #tail),
+  // Seven fields, no more (see docs/design/deferred-layout.md). Steps not yet run have the indices [head, #tail),
   // head being kept in #state: 0 to 2 in #s0-#s2, the others in #extra.more. Most Deferreds get
   // one to three steps, so most need no array (which would be two more objects).
   #s0: unknown = undefined;
@@ -198,6 +190,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 
   static {
+    hasDeferredBrand = (v: object): boolean => #state in v;
     adoptResult = <T>(target: Deferred<T>, source: Deferred<T>): void => {
       target.#state |= CALLED;
       target.#result = source;
@@ -231,8 +224,16 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * @throws AlreadyCalledError when the Deferred already has a result.
    * @throws TypeError when `result` is a Deferred (return it from a callback to chain instead).
    */
-  callback(result: T): void {
-    if (result instanceof Deferred) {
+  get callback(): CallbackFn<T> {
+    // A getter, so `reactor.callLater(1, d.callback, 9)` works: it returns a function bound to
+    // this Deferred. Called at once (`d.callback(9)`), the optimising compiler calls the target
+    // directly and drops the bound function (`bind` measured cheaper than a closure here:
+    // docs/design/deferred-layout.md).
+    return this.#callback.bind(this) as CallbackFn<T>;
+  }
+
+  #callback(result: T): void {
+    if (isDeferred(result)) {
       throw new TypeError("Deferred.callback() cannot take a Deferred: return it from a callback to chain it");
     }
     this.#start(result);
@@ -243,9 +244,13 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * Failure is wrapped in one; with no argument, `Error("Failure with no value")`.
    * @throws AlreadyCalledError when the Deferred already has a result.
    */
-  errback(fail?: Failure | unknown): void {
-    const f = arguments.length === 0 ? new Failure() : fail instanceof Failure ? fail : new Failure(fail);
-    this.#start(f);
+  get errback(): (fail?: Failure | unknown) => void {
+    // A getter that binds, as `callback`. A function expression (not an arrow) for
+    // `arguments.length`: `errback()` and `errback(undefined)` differ.
+    const self = this;
+    return function errback(fail?: Failure | unknown): void {
+      self.#start(arguments.length === 0 ? new Failure() : asFailure(fail));
+    };
   }
 
   /**
@@ -256,9 +261,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   addCallback<U, A extends unknown[]>(cb: (result: T, ...args: A) => Awaitable<U>, ...args: A): Deferred<ResultOf<U>>;
   addCallback(cb: (result: T, ...args: unknown[]) => unknown): Deferred<unknown> {
     checkCallable("addCallback", cb, "callback");
-    // No rest parameter and no `arguments` object for the common call without extra arguments:
-    // either would be allocated on every call (~3 ns each, a tenth of a 3-callback Deferred).
-    // `arguments.length` alone, and `apply(this, arguments)`, are compiled without one.
+    // No rest parameter and no `arguments` object for the common call without extra arguments
+    // (either is allocated on every call); `arguments.length` and `apply(this, arguments)` are not.
     if (arguments.length === 1) return this.#add(cb);
     // eslint-disable-next-line prefer-rest-params, prefer-spread
     return this.#addCallbackWithArgs.apply(this, arguments as unknown as [Fn, ...unknown[]]);
@@ -320,6 +324,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * `onTimeoutCancel(result, timeout)` returns). The timeout covers the callbacks added before
    * this call, not those added after; its delayed call is cancelled once the Deferred fires.
    * @throws RangeError / TypeError for a bad `timeout` (from `clock.callLater`).
+   * @throws TypeError when `clock` has no `callLater` method (is not an IReactorTime).
    * @example
    * ```ts
    * fetchPage(url).addTimeout(5, reactor).addErrback((f) => { f.trap(TimeoutError); return null; });
@@ -330,6 +335,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     clock: IReactorTime,
     onTimeoutCancel?: (result: unknown, timeout: number) => unknown,
   ): Deferred<T> {
+    checkClock("addTimeout", clock);
     if (onTimeoutCancel !== undefined && onTimeoutCancel !== null) checkCallable("addTimeout", onTimeoutCancel, "onTimeoutCancel");
     let timedOut = false;
     const delayedCall = clock.callLater(timeout, () => {
@@ -348,21 +354,14 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /**
    * Makes `d` fire with this Deferred's result when this one fires (`d.callback`/`d.errback`);
-   * this Deferred's own result is then `null`. Unlike a returned Deferred this recurses, so very
-   * long chains of chainDeferred can exhaust the stack.
+   * this Deferred's own result is then `null`. The walk that fires `d` is the one that fires
+   * this Deferred (no recursion), so chains of chainDeferred of any length run in constant stack.
+   * @throws TypeError when `d` is not a Deferred.
    */
   chainDeferred(d: Deferred<T>): Deferred<null> {
+    if (!isDeferred(d)) throw new TypeError(`chainDeferred: d must be a Deferred, got ${describeValue(d)}`);
     d.#extraInfo().chainedTo = this as Deferred<unknown>;
-    return this.addCallbacks(
-      (r: T) => {
-        d.callback(r);
-        return null;
-      },
-      (f: Failure) => {
-        d.errback(f);
-        return null;
-      },
-    );
+    return this.#add(new Chain(d as Deferred<unknown>)) as Deferred<null>;
   }
 
   /** Stops running callbacks until `unpause()` is called as many times. */
@@ -384,23 +383,32 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * `CancelledError`. With no canceller, one later `callback`/`errback` is silently ignored
    * (the work it stood for may still finish).
    */
-  cancel(): void {
-    if ((this.#state & CALLED) === 0) {
-      // Typed without T so Deferred<T> stays covariant in T (a Deferred<never> is a Deferred<T>).
-      const canceller = this.#result as ((d: unknown) => void) | undefined;
-      if (canceller !== undefined) {
-        try {
-          canceller(this);
-        } catch (e) {
-          err(e, "Unexpected exception from canceller of Deferred:");
-        }
-      } else {
-        this.#state |= SUPPRESS_ALREADY_CALLED;
-      }
-      if ((this.#state & CALLED) === 0) this.errback(new Failure(new CancelledError()));
-    } else if (this.#result instanceof Deferred) {
-      this.#result.cancel();
+  get cancel(): () => void {
+    // A getter that binds, as `callback`: `clock.callLater(10, d.cancel)` works.
+    return this.#cancel.bind(this);
+  }
+
+  #cancel(): void {
+    // Waiting on a Deferred: the cancel goes to the one at the end of the chain of waits. A loop,
+    // not recursion, so a chain of any depth (10,000 nested returns) is cancelled in constant stack.
+    let d: Deferred<unknown> = this as Deferred<unknown>;
+    while ((d.#state & CALLED) !== 0) {
+      const r = d.#result;
+      if (!isDeferred(r)) return; // already has a result: nothing to cancel
+      d = r;
     }
+    // Typed without T so Deferred<T> stays covariant in T (a Deferred<never> is a Deferred<T>).
+    const canceller = d.#result as ((d: unknown) => void) | undefined;
+    if (canceller !== undefined) {
+      try {
+        canceller(d);
+      } catch (e) {
+        err(e, "Unexpected exception from canceller of Deferred:");
+      }
+    } else {
+      d.#state |= SUPPRESS_ALREADY_CALLED;
+    }
+    if ((d.#state & CALLED) === 0) d.#start(new Failure(new CancelledError()));
   }
 
   /**
@@ -430,11 +438,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * fails with `CancelledError` at once and `p`'s later settlement is ignored.
    */
   static fromPromise<T>(p: PromiseLike<T>): Deferred<T> {
-    if (p instanceof Deferred) return p as Deferred<T>;
-    if (!isThenable(p)) throw new TypeError(`Deferred.fromPromise() needs a thenable, got ${describeValue(p)}`);
-    const d = new Deferred<T>(noopCanceller);
-    settleFrom(d, p);
-    return d;
+    return fromPromise(kit, p);
   }
 
   /**
@@ -448,35 +452,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * ```
    */
   static fromAsync<T>(f: (signal: AbortSignal) => PromiseLike<T> | T): Deferred<T> {
-    checkCallable("Deferred.fromAsync", f, "f");
-    const controller = new AbortController();
-    let inner: Deferred<T> | undefined;
-    // Cancelling aborts the signal, and cancels a Deferred f returned (f's own cancellation).
-    const d = new Deferred<T>(() => {
-      controller.abort(new CancelledError());
-      inner?.cancel();
-    });
-    let r: PromiseLike<T> | T;
-    try {
-      r = f(controller.signal);
-    } catch (e) {
-      d.errback(e);
-      return d;
-    }
-    if (r instanceof Deferred) {
-      // Not adopted (d would then forward cancel() to it, skipping the abort): d takes its
-      // result, a Failure included, and carries it from then on.
-      inner = r as Deferred<T>;
-      inner.addBoth((v: unknown) => {
-        if (!d.called) d.callback(v as T);
-        return null;
-      });
-    } else if (isThenable(r)) {
-      settleFrom(d, r);
-    } else {
-      d.callback(r as T);
-    }
-    return d;
+    return fromAsync(kit, f);
   }
 
   /**
@@ -585,18 +561,27 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * Runs the callback chain as far as it can go. Deferreds that this one's result is handed to
    * (chaining) are walked with an explicit stack, never by recursion, as Twisted does.
    *
-   * The try/catch is around the whole walk, not around each call: inside the loop it costs about
-   * a third of a three-callback Deferred's time (it keeps V8 from optimising the loop body). A
-   * throw lands here; the throwing step's Failure becomes the result and the walk resumes.
+   * The try/catch is around the whole walk, not around each call (cheaper: see
+   * docs/design/deferred-layout.md). A throw lands there; the throwing step's Failure becomes the
+   * result and the walk resumes with the next step.
    */
   #runCallbacks(): void {
     if ((this.#state & RUNNING) !== 0) return; // a callback added a step: the running loop will reach it
     let current: Deferred<unknown> = this as Deferred<unknown>;
-    let stack: Deferred<unknown>[] | undefined;
+    // Deferreds whose walk is suspended while one they handed their result to runs (CHAIN_MARK
+    // above one that did so through chainDeferred).
+    let stack: unknown[] | undefined;
     for (;;) {
       try {
         for (;;) {
-          if ((current.#state & PAUSE_MASK) !== 0) return; // waiting: those up the chain wait too
+          if ((current.#state & PAUSE_MASK) !== 0) {
+            // Waiting: those up a chain of returned Deferreds wait too. One that fired this
+            // through chainDeferred does not wait: its walk goes on.
+            if (stack === undefined || stack[stack.length - 1] !== CHAIN_MARK) return;
+            stack.pop();
+            current = stack.pop() as Deferred<unknown>;
+            continue;
+          }
           let finished = true;
           while (current.#state >> HEAD_SHIFT < current.#tail) {
             const i = current.#state >> HEAD_SHIFT;
@@ -629,13 +614,31 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
               fn = failed ? step.errback : step.callback;
               if (fn === passthru) continue;
               args = failed ? step.errbackArgs : step.callbackArgs;
+            } else if (step instanceof Chain) {
+              const target = step.target;
+              const result = current.#result;
+              current.#result = null;
+              if ((target.#state & (CALLED | RUNNING | PAUSE_MASK)) !== 0 || debugging) {
+                // Already fired (AlreadyCalledError, unless a cancel() without canceller lets
+                // one firing through), running or paused, or stacks to record: fire it as a
+                // call would. A throw lands in the catch, as a callback's would.
+                target.#start(result);
+                continue;
+              }
+              // Fire it in this walk: its callbacks run now, then this chain's go on (with null).
+              target.#state |= CALLED;
+              target.#result = result;
+              (stack ??= []).push(current, CHAIN_MARK);
+              current = target;
+              finished = false;
+              break;
             } else {
               // A Continuation: hand our result to the Deferred waiting on us, and process it first.
               const waiting = (step as Continuation).waiting;
               waiting.#result = current.#result;
               current.#result = null;
               const record = current.#extra?.failureRecord;
-              if (record !== undefined) record.failure = undefined;
+              if (record !== undefined) untrack(record);
               waiting.#addPause(-1);
               (stack ??= []).push(current);
               current = waiting;
@@ -657,7 +660,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
                 }
               } else if (isThenable(r)) {
                 inner = new Deferred<unknown>(noopCanceller);
-                settleFrom(inner, r);
+                settleFrom(kit, inner, r);
               }
               if (inner !== undefined) {
                 if ((inner.#state & CALLED) !== 0 && (inner.#state & PAUSE_MASK) === 0 && !(inner.#result instanceof Deferred)) {
@@ -665,7 +668,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
                   current.#result = inner.#result;
                   inner.#result = null;
                   const record = inner.#extra?.failureRecord;
-                  if (record !== undefined) record.failure = undefined;
+                  if (record !== undefined) untrack(record);
                 } else {
                   current.#result = inner;
                   current.#chainOnto(inner);
@@ -679,7 +682,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
           const extra = current.#extra;
           if (extra !== undefined) extra.chainedTo = undefined;
           if (current.#result instanceof Failure) current.#trackFailure(current.#result);
-          else if (extra?.failureRecord !== undefined) extra.failureRecord.failure = undefined;
+          else if (extra?.failureRecord !== undefined) untrack(extra.failureRecord);
           if (current.#state >> HEAD_SHIFT === current.#tail) {
             // All run: the next step goes in #s0 again, so a long-lived fired Deferred that keeps
             // being given steps uses no more room. A long overflow array is let go.
@@ -688,25 +691,39 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
             if (extra?.more !== undefined && extra.more.length > 64) extra.more = undefined;
           }
           if (stack === undefined || stack.length === 0) return;
-          current = stack.pop() as Deferred<unknown>;
+          let below = stack.pop();
+          if (below === CHAIN_MARK) below = stack.pop();
+          current = below as Deferred<unknown>;
         }
       } catch (e) {
+        // A callback threw (or a value it returned did: a `then` getter, a Proxy's trap). Its
+        // step is consumed, so resuming the walk always makes progress.
         current.#state &= ~RUNNING;
-        current.#result = e instanceof Failure ? e : new Failure(e);
+        current.#result = asFailure(e);
       }
     }
   }
 
+  /**
+   * Keeps the Failure this chain ended on for the unhandled-error report. Never throws: near the
+   * stack limit the bookkeeping itself may throw a RangeError, and a throw from here would land
+   * in the walk's catch, which would redo this same step for ever (a spin).
+   */
   #trackFailure(failure: Failure): void {
-    failure.cleanFailure();
-    const extra = this.#extraInfo();
-    let record = extra.failureRecord;
-    if (record === undefined) {
-      record = extra.failureRecord = { failure, debug: extra.debug };
-      unhandledRegistry.register(this, record);
-    } else {
-      record.failure = failure;
-      record.debug = extra.debug;
+    try {
+      failure.cleanFailure();
+      const extra = this.#extraInfo();
+      let record = extra.failureRecord;
+      if (record === undefined) {
+        record = extra.failureRecord = { failure, debug: extra.debug };
+        unhandledRegistry.register(this, record);
+      } else {
+        record.failure = failure;
+        record.debug = extra.debug;
+      }
+      track(record);
+    } catch {
+      // Out of stack: the failure goes untracked (not reported as unhandled) rather than hang.
     }
   }
 
@@ -719,7 +736,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
             return r;
           },
           (f: unknown) => {
-            if (handles) observedFailures.add(f as Failure);
+            if (handles) markObserved(f as Failure);
             reject((f as Failure).value);
             return f;
           },
@@ -731,47 +748,6 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 }
 
-/** The canceller of Deferreds that stand for a Promise: nothing to stop, so the Promise is abandoned. */
-function noopCanceller(): void {}
-
-/** Fires `d` from `p`'s settlement, unless `d` already has a result (cancelled: abandoned). */
-function settleFrom<T>(d: Deferred<T>, p: PromiseLike<T>): void {
-  try {
-    p.then(
-      (v) => {
-        if (!d.called) {
-          if (v instanceof Deferred) adoptResult(d, v as Deferred<T>);
-          else d.callback(v);
-        }
-      },
-      (e) => {
-        if (!d.called) d.errback(e);
-      },
-    );
-  } catch (e) {
-    // A thenable whose `then` throws has failed.
-    if (!d.called) d.errback(e);
-  }
-}
-
-/**
- * @internal The translation of a timeout's cancellation into an error made by `make(timeout)`:
- * a CancelledError becomes that error, another failure passes unchanged, and so does a success
- * (a canceller may have fired the Deferred with a value).
- */
-export function _cancelledTo(make: (timeout: number) => Error): (value: unknown, timeout: number) => unknown {
-  return (value, timeout) => {
-    if (value instanceof Failure) {
-      value.trap(CancelledError);
-      throw make(timeout);
-    }
-    return value;
-  };
-}
-
-/** Default translation of addTimeout: the timeout's CancelledError becomes a TimeoutError. */
-const cancelledToTimeoutError = _cancelledTo((timeout) => new TimeoutError(timeout, "Deferred"));
-
 /**
  * @internal Makes `target` (not yet fired) take the result of `source` when it has one, as if a
  * callback had returned `source`. Used by inlineCallbacks (cancellation) and the Promise adapters.
@@ -782,8 +758,21 @@ export function _adopt<T>(target: Deferred<T>, source: Deferred<T>): void {
 
 /** @internal Marks a Failure as handled by an observer (not reported as unhandled). */
 export function _markObserved(f: Failure): void {
-  observedFailures.add(f);
+  markObserved(f);
 }
 
-/** @internal */
-export { passthru as _passthru, isThenable as _isThenable };
+/**
+ * @internal Whether `v` is a thenable (an object or function with a `then` method). Reads `then`:
+ * throws what a hostile `then` getter (or Proxy trap) throws.
+ */
+export const _isThenable = isThenable;
+
+/** @internal Whether `v` is a Deferred; never throws (a brand check, no Proxy trap). */
+export const _isDeferred = isDeferred;
+
+/** What promise-interop.ts needs of the class. */
+const kit: DeferredKit = {
+  make: <T>(canceller?: (d: Deferred<T>) => void): Deferred<T> => new Deferred<T>(canceller),
+  isDeferred,
+  adopt: (target, source) => adoptResult(target, source),
+};

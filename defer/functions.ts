@@ -5,7 +5,7 @@
  */
 import { NotACoroutineError } from "./errors";
 import { checkCallable, describeValue } from "../core/validate";
-import { Deferred, _getDebugging, _isThenable, _setDebugging } from "./deferred";
+import { Deferred, _getDebugging, _isDeferred, _isThenable, _setDebugging } from "./deferred";
 import { Failure } from "../core/failure";
 import { driveGenerator, isGenerator } from "./inline-callbacks";
 
@@ -49,12 +49,13 @@ export function maybeDeferred<T, A extends unknown[]>(
   try {
     checkCallable("maybeDeferred", f, "f");
     r = f(...args);
+    if (_isDeferred(r)) return r as Deferred<T>;
+    if (Failure.isFailure(r)) return fail(r);
+    // Reads `then`: a hostile getter (or Proxy trap) throws, and the call has failed.
+    if (_isThenable(r)) return Deferred.fromPromise(r as PromiseLike<T>);
   } catch (e) {
     return fail(e);
   }
-  if (r instanceof Deferred) return r;
-  if (r instanceof Failure) return fail(r);
-  if (_isThenable(r)) return Deferred.fromPromise(r as PromiseLike<T>);
   return succeed(r as T);
 }
 
@@ -82,8 +83,15 @@ export function ensureDeferred<T>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   x: Deferred<T> | PromiseLike<T> | Generator<unknown, T, any>,
 ): Deferred<T> {
-  if (x instanceof Deferred) return x;
-  if (_isThenable(x)) return Deferred.fromPromise(x as PromiseLike<T>);
+  if (_isDeferred(x)) return x as Deferred<T>;
+  let thenable: boolean;
+  try {
+    thenable = _isThenable(x);
+  } catch (e) {
+    // A `then` getter (or Proxy trap) that throws: a coroutine that has failed.
+    return fail(e);
+  }
+  if (thenable) return Deferred.fromPromise(x as PromiseLike<T>);
   if (isGenerator(x)) return driveGenerator(x as Generator<unknown, T, unknown>);
   throw new NotACoroutineError(`${describeValue(x)} is not a coroutine, a Promise or a Deferred`);
 }

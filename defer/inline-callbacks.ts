@@ -3,8 +3,9 @@
  * @module
  */
 import { describeValue } from "../core/validate";
-import { Deferred, _adopt, _isThenable } from "./deferred";
-import { Failure } from "../core/failure";
+import { Deferred, _adopt, _isDeferred, _isThenable } from "./deferred";
+import { Failure, asFailure } from "../core/failure";
+import { err } from "../log";
 
 /** True for generator objects (anything with next, throw and return methods and Symbol.iterator). */
 export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {
@@ -66,7 +67,7 @@ function step<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, input: 
     try {
       it = isThrow ? gen.throw(input) : gen.next(input);
     } catch (e) {
-      if (!status.deferred.called) status.deferred.errback(e instanceof Failure ? e : new Failure(e));
+      if (!status.deferred.called) status.deferred.errback(asFailure(e));
       return;
     }
     let value: unknown = it.value;
@@ -74,14 +75,23 @@ function step<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, input: 
       if (!status.deferred.called) finish(status.deferred, value as R);
       return;
     }
-    if (value instanceof Failure) {
+    if (Failure.isFailure(value)) {
       // Twisted throws a yielded Failure into the generator.
       input = value.value;
       isThrow = true;
       continue;
     }
-    if (!(value instanceof Deferred)) {
-      if (!_isThenable(value)) {
+    if (!_isDeferred(value)) {
+      let thenable: boolean;
+      try {
+        thenable = _isThenable(value);
+      } catch (e) {
+        // A `then` getter that throws (or a Proxy's trap): the yielded value failed.
+        input = e;
+        isThrow = true;
+        continue;
+      }
+      if (!thenable) {
         input = value;
         isThrow = false;
         continue;
@@ -110,19 +120,84 @@ function step<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, input: 
   }
 }
 
+/**
+ * How many resumptions may nest on the stack. A generator that finishes fires its Deferred, whose
+ * callbacks resume the generator waiting on it, and so on up a chain of generators waiting on
+ * each other: without a bound the stack grows with the chain (1,000 levels overflowed it). Past
+ * this depth a resumption is queued and run once the outermost one returns: the same order
+ * (first queued, first run), in constant stack.
+ */
+const MAX_RESUME_DEPTH = 64;
+let resumeDepth = 0;
+/** Queued resumptions: generator, status, result, in triples. */
+const queued: unknown[] = [];
+let draining = false;
+
 function resume<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, r: unknown): void {
-  const [input, isThrow] = unwrap(r);
-  step(gen, status, input, isThrow);
+  if (resumeDepth >= MAX_RESUME_DEPTH) {
+    queued.push(gen, status, r);
+    return;
+  }
+  resumeDepth++;
+  try {
+    resumeNow(gen, status, r);
+  } finally {
+    resumeDepth--;
+  }
+  if (resumeDepth === 0 && queued.length > 0 && !draining) drain();
+}
+
+function drain(): void {
+  draining = true;
+  try {
+    for (let i = 0; i < queued.length; i += 3) {
+      const gen = queued[i] as Generator<unknown, unknown, unknown>;
+      const status = queued[i + 1] as Status<unknown>;
+      const r = queued[i + 2];
+      queued[i] = queued[i + 1] = queued[i + 2] = undefined;
+      resumeDepth++;
+      try {
+        resumeNow(gen, status, r);
+      } finally {
+        resumeDepth--;
+      }
+    }
+  } finally {
+    queued.length = 0;
+    draining = false;
+  }
+}
+
+/**
+ * Sends `r` into the generator. Whatever escapes (a RangeError when the stack runs out while
+ * firing the result Deferred) fails that Deferred if it can, and is logged if not: never lost.
+ */
+function resumeNow<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, r: unknown): void {
+  try {
+    const [input, isThrow] = unwrap(r);
+    step(gen, status, input, isThrow);
+  } catch (e) {
+    if (!status.deferred.called) status.deferred.errback(e);
+    else err(e, "Unhandled error resuming an inlineCallbacks generator:");
+  }
 }
 
 function unwrap(r: unknown): [unknown, boolean] {
-  return r instanceof Failure ? [r.value, true] : [r, false];
+  return Failure.isFailure(r) ? [r.value, true] : [r, false];
 }
 
 /** Fires the result Deferred with the generator's return value; a returned Deferred/Promise is waited on. */
 function finish<R>(d: Deferred<R>, value: R): void {
-  if (value instanceof Deferred) _adopt(d, value as Deferred<R>);
-  else if (_isThenable(value)) _adopt(d, Deferred.fromPromise(value as PromiseLike<R>));
+  let thenable: boolean;
+  try {
+    thenable = !_isDeferred(value) && _isThenable(value);
+  } catch (e) {
+    // A returned value whose `then` getter (or Proxy trap) throws: the generator failed.
+    d.errback(e);
+    return;
+  }
+  if (_isDeferred(value)) _adopt(d, value as Deferred<R>);
+  else if (thenable) _adopt(d, Deferred.fromPromise(value as PromiseLike<R>));
   else d.callback(value);
 }
 

@@ -6,6 +6,7 @@ import { checkCallable } from "../core/validate";
 import { Deferred } from "./deferred";
 import { Failure } from "../core/failure";
 import { maybeDeferred } from "./functions";
+import { WaiterQueue } from "./waiter-queue";
 
 /**
  * What `DeferredLock` and `DeferredSemaphore` share (Twisted's `_ConcurrencyPrimitive`): a count
@@ -13,11 +14,15 @@ import { maybeDeferred } from "./functions";
  * Not meant to be subclassed outside this module; exported for the type declarations.
  */
 export abstract class ConcurrencyPrimitive {
+  readonly #waiting = new WaiterQueue<Deferred<this>>();
+
   /**
-   * The Deferreds of pending `acquire()` calls, first come first served. Read it, do not change it.
-   * Cancelling one of them removes it from here.
+   * The Deferreds of pending `acquire()` calls, first come first served: a snapshot, changing it
+   * changes nothing. Cancelling one of them removes it from here (in constant time).
    */
-  readonly waiting: Array<Deferred<this>> = [];
+  get waiting(): Array<Deferred<this>> {
+    return this.#waiting.toArray();
+  }
   readonly #limit: number;
   #tokens: number;
   readonly #overReleaseMessage: string;
@@ -32,12 +37,12 @@ export abstract class ConcurrencyPrimitive {
     this.#overReleaseMessage = overReleaseMessage;
   }
 
-  /** Free tokens now, for the subclasses' public views of it. */
+  /** Free tokens now, for the subclasses' public views of it. @internal */
   protected get _freeTokens(): number {
     return this.#tokens;
   }
 
-  /** The most holders at once, for the subclasses' public views of it. */
+  /** The most holders at once, for the subclasses' public views of it. @internal */
   protected get _limit(): number {
     return this.#limit;
   }
@@ -47,33 +52,32 @@ export abstract class ConcurrencyPrimitive {
    * is free now). Cancelling it while it waits takes it out of the queue with a `CancelledError`;
    * once it has fired, cancelling does nothing, and the token is held until `release()`.
    */
-  acquire(): Deferred<this> {
+  readonly acquire = (): Deferred<this> => {
     const d = new Deferred<this>((cancelled) => {
       // Only called while `cancelled` has no result, so it is still queued.
-      const i = this.waiting.indexOf(cancelled);
-      if (i >= 0) this.waiting.splice(i, 1);
+      this.#waiting.remove(cancelled);
     });
     if (this.#tokens > 0) {
       this.#tokens--;
       d.callback(this);
     } else {
-      this.waiting.push(d);
+      this.#waiting.push(d);
     }
     return d;
-  }
+  };
 
   /**
    * Gives back a token taken by `acquire()`; the longest waiting acquirer, if any, gets it at once
    * (its callbacks run before this returns).
    * @throws Error when no token is held (more releases than acquisitions).
    */
-  release(): void {
+  readonly release = (): void => {
     if (this.#tokens >= this.#limit) throw new Error(this.#overReleaseMessage);
-    const next = this.waiting.shift();
+    const next = this.#waiting.shift();
     // The token goes straight to the next waiter: no moment where a third party could take it.
     if (next === undefined) this.#tokens++;
     else next.callback(this);
-  }
+  };
 
   /**
    * Acquires, calls `f(...args)`, and releases once its result is there: after a Deferred or
@@ -82,7 +86,7 @@ export abstract class ConcurrencyPrimitive {
    * `f` is never called.
    * @throws TypeError (at the call) when `f` is not a function.
    */
-  run<T, A extends unknown[]>(f: (...args: A) => T | Deferred<T> | PromiseLike<T>, ...args: A): Deferred<T> {
+  readonly run = <T, A extends unknown[]>(f: (...args: A) => T | Deferred<T> | PromiseLike<T>, ...args: A): Deferred<T> => {
     checkCallable(`${this.constructor.name}.run`, f, "f");
     return this.acquire().addCallback(() =>
       maybeDeferred(f, ...args).addCallbacks(
@@ -97,7 +101,7 @@ export abstract class ConcurrencyPrimitive {
         },
       ),
     );
-  }
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { Failure } from "../core/failure";
+import { Failure, asFailure } from "../core/failure";
 import { formatEvent } from "./format-event";
 import type { LogLevel } from "./levels";
 
@@ -140,5 +140,5 @@ function copyFields(event: LogEvent, fields: object): void {
 
 /** `value` as a Failure: a Failure itself (same object), anything else wrapped. */
 export function toFailure(value: unknown): Failure {
-  return value instanceof Failure ? value : new Failure(value);
+  return asFailure(value); // never throws, even for a Proxy whose traps throw
 }

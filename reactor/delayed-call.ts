@@ -5,31 +5,24 @@
  * to move or drop it on `reset`/`delay`/`cancel`; the time comes from the owner's clock
  * (`seconds()`: the Reactor's monotonic clock or the Clock's `rightNow`).
  *
- * This is the hottest object of the runtime (one per scheduled call), so:
+ * This is the hottest object of the runtime (one per scheduled call), so (the measurements
+ * behind each point are in docs/design/delayed-call-layout.md):
  * - every instance has the same eight fields, assigned in one order in the constructor and
  *   nowhere declared with an initialiser (one hidden class, no field generalisation);
  * - the deadline is kept as the two 32-bit halves of its float64 (`_hi`, `_lo`, small
  *   integers stored in the object) rather than as a number field, which V8 would box in a
- *   separate 16-byte HeapNumber: one allocation per call instead of two, 24 bytes less per
- *   call, and about a third off the cost of creating one under GC pressure (measured: 1M
- *   allocations 0.27 µs -> 0.18 µs each). `getTime()` rebuilds the number;
+ *   separate HeapNumber; `getTime()` rebuilds the number;
  * - `called`/`cancelled` are not fields but views of one small-integer state, `_loc`, that
  *   also says where the queue keeps the call;
  * - calls without arguments share one frozen empty `args` array;
- * - no closure is made per call (the queue is reached through `_owner`).
- *   `_owner` stays a field although one field less is worth it (88 -> 80 bytes: with one
- *   reactor, 1M calls fired took ~12% less wall and ~20% less CPU time): keeping the queue on
- *   the prototype of a subclass per queue was tried, and with many queues in one process (a
- *   full bench run makes 40 reactors, a test suite many Clocks) every access to a call went
- *   megamorphic: fired 312 -> 434 ns, scheduled+cancelled 307 -> 444 ns per call.
+ * - no closure is made per call (the queue is reached through `_owner`); the methods are
+ *   getters returning a bound function, so they work passed as values (`d.addCallback(call.cancel)`)
+ *   while a direct call allocates nothing once optimised;
+ * - no `#private` members (a private method would add a brand to every instance).
  *
  * Why `_field` and not `#field` (the house style): the queue reads and writes these fields
  * directly on its hot paths (popping, sorting a due millisecond, moving a call), which a
- * `#field` forbids outside this class; routing those accesses through methods or static
- * accessors costs a call each. Measured in docs/design/timer-queue.md ("#private vs
- * _field": allocate 1M objects of this shape, read three fields five times): 0.21-0.24 µs
- * per object either way, within noise, so `#` would gain nothing and the cross-class access
- * decides. (For the queue itself, an A/B of a `#private` copy was ~3% slower.)
+ * `#field` forbids outside this class.
  * @module
  */
 import { inspect } from "node:util";
@@ -162,9 +155,14 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
     this._owner = owner;
   }
 
+  // The methods below are getters that return a function bound to this call, so a call's
+  // methods work passed as values (`d.addCallback(call.cancel)`). Called at once
+  // (`call.cancel()`), the closure does not escape and the optimising compiler drops its
+  // allocation: no field is added to this hot object.
+
   /** When the call will run (or was due to), in the owner's `seconds()`. */
-  getTime(): number {
-    return timeOf(this as DelayedCall);
+  get getTime(): () => number {
+    return (): number => timeOf(this as DelayedCall);
   }
 
   /** True once the call has been taken from the queue to run (it is running or has run). */
@@ -178,44 +176,50 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
   }
 
   /** True while the call is neither cancelled nor called. */
-  active(): boolean {
-    return this._loc > LOC_CALLED;
+  get active(): () => boolean {
+    return (): boolean => this._loc > LOC_CALLED;
   }
 
   /**
    * Unschedules the call. Its `func` and `args` are released.
    * @throws AlreadyCancelled when it was cancelled; AlreadyCalled when it has run.
    */
-  cancel(): void {
-    if (this._loc <= LOC_CALLED) this._notActive("cancel");
-    this._owner._cancel(this as DelayedCall);
-    this.func = noop;
-    this.args = EMPTY_ARGS as unknown as A;
+  get cancel(): () => void {
+    return (): void => {
+      if (this._loc <= LOC_CALLED) this._notActive("cancel");
+      this._owner._cancel(this as DelayedCall);
+      this.func = noop;
+      this.args = EMPTY_ARGS as unknown as A;
+    };
   }
 
   /**
    * Re-schedules the call to run `secondsFromNow` seconds after the owner's `seconds()`.
    * Counts as scheduling anew for the order of equal deadlines.
-   * @param secondsFromNow - a number `>= 0` (`Infinity` allowed), as `callLater`'s delay.
+   * `secondsFromNow` is a number `>= 0` (`Infinity` allowed), as `callLater`'s delay.
    * @throws AlreadyCancelled / AlreadyCalled when not active; TypeError / RangeError for a bad value.
    */
-  reset(secondsFromNow: number): void {
-    if (this._loc <= LOC_CALLED) this._notActive("reset");
-    checkDelay("reset", secondsFromNow, "secondsFromNow");
-    const owner = this._owner;
-    owner._reschedule(this as DelayedCall, owner.clock.seconds() + secondsFromNow);
+  get reset(): (secondsFromNow: number) => void {
+    return (secondsFromNow: number): void => {
+      if (this._loc <= LOC_CALLED) this._notActive("reset");
+      checkDelay("reset", secondsFromNow, "secondsFromNow");
+      const owner = this._owner;
+      owner._reschedule(this as DelayedCall, owner.clock.seconds() + secondsFromNow);
+    };
   }
 
   /**
    * Moves the call `secondsLater` seconds later than its current deadline (a negative number
    * moves it sooner, as in Twisted). Counts as scheduling anew for the order of equal deadlines.
-   * @param secondsLater - any finite number.
+   * `secondsLater` is any finite number.
    * @throws AlreadyCancelled / AlreadyCalled when not active; TypeError / RangeError for a bad value.
    */
-  delay(secondsLater: number): void {
-    if (this._loc <= LOC_CALLED) this._notActive("delay");
-    checkFinite("delay", secondsLater, "secondsLater");
-    this._owner._reschedule(this as DelayedCall, timeOf(this as DelayedCall) + secondsLater);
+  get delay(): (secondsLater: number) => void {
+    return (secondsLater: number): void => {
+      if (this._loc <= LOC_CALLED) this._notActive("delay");
+      checkFinite("delay", secondsLater, "secondsLater");
+      this._owner._reschedule(this as DelayedCall, timeOf(this as DelayedCall) + secondsLater);
+    };
   }
 
   /**
@@ -223,29 +227,34 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
    * `[1.5s]` is the time left (negative once past due). A cancelled call shows no function.
    */
   toString(): string {
-    let left: number;
-    try {
-      left = timeOf(this as DelayedCall) - this._owner.clock.seconds();
-    } catch {
-      left = NaN;
-    }
-    let text = `<DelayedCall id=${idOf(this)} [${left}s] called=${+this.called} cancelled=${+this.cancelled}`;
-    if (this._loc !== LOC_CANCELLED) {
-      const name = this.func.name || "<anonymous>";
-      text += ` ${name}(${this.args.map(describeValue).join(", ")})`;
-    }
-    return `${text}>`;
+    return describeCall(this as DelayedCall);
   }
 
   /** `util.inspect` / `console.log` show {@link DelayedCall.toString}. */
   [inspect.custom](): string {
-    return this.toString();
+    return describeCall(this as DelayedCall);
   }
 
   private _notActive(operation: string): never {
     if (this._loc === LOC_CANCELLED) {
-      throw new AlreadyCancelled(`Tried to ${operation} an already-cancelled event: ${this.toString()}.`);
+      throw new AlreadyCancelled(`Tried to ${operation} an already-cancelled event: ${describeCall(this as DelayedCall)}.`);
     }
-    throw new AlreadyCalled(`Tried to ${operation} an already-called event: ${this.toString()}.`);
+    throw new AlreadyCalled(`Tried to ${operation} an already-called event: ${describeCall(this as DelayedCall)}.`);
   }
+}
+
+/** The text of {@link DelayedCall.toString} (a function, not a private method: see the module comment). */
+function describeCall(call: DelayedCall): string {
+  let left: number;
+  try {
+    left = timeOf(call) - call._owner.clock.seconds();
+  } catch {
+    left = NaN;
+  }
+  let text = `<DelayedCall id=${idOf(call)} [${left}s] called=${+call.called} cancelled=${+call.cancelled}`;
+  if (call._loc !== LOC_CANCELLED) {
+    const name = call.func.name || "<anonymous>";
+    text += ` ${name}(${call.args.map(describeValue).join(", ")})`;
+  }
+  return `${text}>`;
 }

@@ -3,7 +3,8 @@
  * `_ThreePhaseEvent`.
  * @module
  */
-import { Deferred, _isThenable } from "../defer/deferred";
+import { Deferred, _isDeferred, _isThenable } from "../defer/deferred";
+import { reportUnhandledFailures } from "../defer/unhandled";
 import { DeferredList } from "../defer/deferred-list";
 import { Failure } from "../core/failure";
 import { err, Logger } from "../log";
@@ -50,7 +51,9 @@ export class SystemEvent {
   readonly #during: Trigger[] = [];
   readonly #after: Trigger[] = [];
   /** "before" triggers already run in the current firing (BEFORE state), else undefined. */
-  #finishedBefore: Trigger[] | undefined;
+  #finishedBefore: Set<Trigger> | undefined;
+  /** Triggers taken out of their list by the run under way and not called yet. */
+  #taken: Set<Trigger> | undefined;
 
   constructor(eventType: string) {
     this.#type = eventType;
@@ -71,7 +74,8 @@ export class SystemEvent {
       list.splice(i, 1);
       return;
     }
-    if (this.#finishedBefore?.includes(trigger)) {
+    if (this.#taken?.delete(trigger) === true) return; // taken by the run under way, not called yet
+    if (this.#finishedBefore?.has(trigger) === true) {
       logger.warn("removeSystemEventTrigger: {trigger} has already run; nothing to remove", { trigger: trigger.toString() });
       return;
     }
@@ -80,26 +84,45 @@ export class SystemEvent {
 
   /** Fires the event. `done` is called once the "after" triggers have run. */
   fire(done?: () => void): void {
-    const finished: Trigger[] = [];
+    const finished = new Set<Trigger>();
     this.#finishedBefore = finished;
     const waits: Deferred<unknown>[] = [];
-    while (this.#before.length > 0) {
-      const t = this.#before.shift() as Trigger;
-      finished.push(t);
+    this.#runAll(this.#before, (t) => {
+      finished.add(t);
       const result = this.#call(t);
       const wait = this.#awaitable(t, result);
       if (wait !== undefined) waits.push(wait);
-    }
+    });
     // The waits never fail (#awaitable consumes failures), and an empty list fires at once.
     new DeferredList(waits).addCallback(() => this.#continue(done));
   }
 
   #continue(done: (() => void) | undefined): void {
     this.#finishedBefore = undefined;
-    for (const list of [this.#during, this.#after]) {
-      while (list.length > 0) this.#call(list.shift() as Trigger);
-    }
+    this.#runAll(this.#during, (t) => this.#call(t));
+    this.#runAll(this.#after, (t) => this.#call(t));
+    // A stopped reactor has run its "shutdown" event: what is still unhandled is reported now
+    // rather than when (or if) the garbage collector gets to it.
+    if (this.#type === "shutdown") reportUnhandledFailures();
     done?.();
+  }
+
+  /**
+   * Calls and removes each trigger of `list`, in order, those added meanwhile included. Linear
+   * time: the list is taken a batch at a time (never `shift()`ed one by one), and a trigger
+   * removed while its batch runs is dropped from `#taken` so it is not called.
+   */
+  #runAll(list: Trigger[], each: (t: Trigger) => void): void {
+    const outer = this.#taken;
+    try {
+      while (list.length > 0) {
+        const batch = list.splice(0, list.length);
+        const taken = (this.#taken = new Set(batch));
+        for (const t of batch) if (taken.delete(t)) each(t);
+      }
+    } finally {
+      this.#taken = outer;
+    }
   }
 
   #call(t: Trigger): unknown {
@@ -113,7 +136,13 @@ export class SystemEvent {
 
   /** A Deferred that fires (never fails) once a "before" trigger's Deferred or Promise settles. */
   #awaitable(t: Trigger, result: unknown): Deferred<unknown> | undefined {
-    if (!(result instanceof Deferred) && !_isThenable(result)) return undefined;
+    try {
+      if (!_isDeferred(result) && !_isThenable(result)) return undefined;
+    } catch (e) {
+      // A `then` getter (or Proxy trap) that throws: the trigger failed.
+      err(e, `Error in before-${this.#type} trigger ${t.f.name || "(anonymous)"}:`);
+      return undefined;
+    }
     const d = Deferred.fromPromise(result as PromiseLike<unknown>); // a Deferred comes back as it is
     const why = `Error in before-${this.#type} trigger ${t.f.name || "(anonymous)"}:`;
     // A failure is reported and consumed here: it must not stop the event (nor be reported twice).

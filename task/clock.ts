@@ -32,6 +32,18 @@ export class Clock implements IReactorTime {
   /** While runUntilIdle runs: where each call it may have to name was scheduled. */
   #origins: WeakMap<DelayedCall, string> | undefined = undefined;
 
+  constructor() {
+    // Every method works passed as a value (`lc.clock = clock; setTimeout(clock.advance, …)`).
+    this.seconds = this.seconds.bind(this);
+    this.callLater = this.callLater.bind(this);
+    this.getDelayedCalls = this.getDelayedCalls.bind(this);
+    this.advance = this.advance.bind(this);
+    this.pump = this.pump.bind(this);
+    this.flow = this.flow.bind(this);
+    this.advanceToNext = this.advanceToNext.bind(this);
+    this.runUntilIdle = this.runUntilIdle.bind(this);
+  }
+
   /** The current time: `rightNow`. */
   seconds(): number {
     return this.rightNow;
@@ -84,14 +96,19 @@ export class Clock implements IReactorTime {
    * Lets time flow for `amount` seconds: each call due in the window runs with `seconds()`
    * equal to its own deadline (not the window's end), and calls it schedules inside the window
    * run too, at theirs. Ends with `rightNow` at the window's end.
-   * @throws RangeError / TypeError for a negative, NaN or non-number amount.
+   * @throws RangeError / TypeError for a negative, NaN, infinite or non-number amount (to run
+   *   everything pending, use `runUntilIdle()`, which guards against a call that reschedules
+   *   itself for ever).
    */
   flow(amount: number): void {
     checkDelay("flow", amount, "amount");
+    if (amount === Infinity) {
+      throw new RangeError("flow: amount must be finite, got Infinity (runUntilIdle() runs everything pending)");
+    }
     const end = this.rightNow + amount;
     for (;;) {
       const next = this.#timers.earliest();
-      if (!(next <= end)) break;
+      if (next === Infinity || !(next <= end)) break;
       if (next > this.rightNow) this.rightNow = next;
       this.#run(this.#popNext());
     }

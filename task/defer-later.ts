@@ -2,7 +2,8 @@
  * `deferLater` and `timeoutDeferred`: Deferreds tied to a clock.
  * @module
  */
-import { Deferred, _cancelledTo } from "../defer/deferred";
+import { Deferred } from "../defer/deferred";
+import { cancelledTo as _cancelledTo, checkClock as _checkClock } from "../defer/timeouts";
 import { TimeoutError } from "../defer/errors";
 import type { IReactorTime } from "../core/interfaces";
 import { checkCallable } from "../core/validate";
@@ -25,6 +26,7 @@ export class TimedOutError extends TimeoutError {
  * or Promise returned by `f` is waited on. Cancelling it before then cancels the delayed call
  * (`f` never runs) and fails it with `CancelledError`.
  * @throws RangeError / TypeError for a bad delay (from `clock.callLater`) or a non-function `f`.
+ * @throws TypeError when `clock` is not an IReactorTime (has no `callLater`).
  * @example
  * ```ts
  * deferLater(reactor, 3.5, (s: string) => `3.5 seconds later: ${s}`, "hello").addCallback(console.log);
@@ -36,6 +38,7 @@ export function deferLater<T, A extends unknown[]>(
   f?: (...args: A) => T | Deferred<T> | PromiseLike<T>,
   ...args: A
 ): Deferred<T> {
+  _checkClock("deferLater", clock);
   if (f !== undefined && f !== null) checkCallable("deferLater", f);
   const d = new Deferred<undefined>(() => delayedCall.cancel());
   const delayedCall = clock.callLater(delay, () => d.callback(undefined));

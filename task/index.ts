@@ -8,8 +8,8 @@ export { LoopingCall } from "./looping-call";
 export { deferLater, timeoutDeferred, TimedOutError } from "./defer-later";
 export { react, SystemExit } from "./react";
 export type { ReactOptions } from "./react";
-export { Scheduler, createTask } from "./scheduler";
-export type { Work } from "./scheduler";
+export { Scheduler, createTask } from "./named-tasks";
+export type { Work } from "./named-tasks";
 export { Cooperator, CooperativeTask, coiterate, cooperate } from "./cooperator";
 export type { CooperatorOptions, CooperativeIterable } from "./cooperator";
 export {

@@ -45,6 +45,12 @@ export class LoopingCall<A extends unknown[] = any[]> {
   #runAtStart = false;
   /** For withCount: when `f` last ran, to count the intervals passed since. */
   #realLastTime: number | undefined = undefined;
+  /**
+   * How many times start() was called. A call of `f` that started in an earlier loop (which
+   * `f` itself stopped and restarted) ends that loop when it finishes, and never schedules a
+   * second loop next to the new one.
+   */
+  #generation = 0;
 
   /**
    * @param f the function to call on each interval; may return a Deferred or Promise.
@@ -54,6 +60,10 @@ export class LoopingCall<A extends unknown[] = any[]> {
     checkCallable("LoopingCall", f);
     this.f = f as (...args: unknown[]) => unknown;
     this.args = args;
+    // Every method works passed as a value (`reactor.callLater(5, lc.stop)`).
+    this.start = this.start.bind(this);
+    this.stop = this.stop.bind(this);
+    this.reset = this.reset.bind(this);
   }
 
   /**
@@ -112,6 +122,7 @@ export class LoopingCall<A extends unknown[] = any[]> {
     checkDelay("LoopingCall.start", interval, "interval");
     if (interval === Infinity) throw new RangeError("LoopingCall.start: interval must be finite, got Infinity");
     this.#running = true;
+    this.#generation++;
     // The loop may fail at once (f throws), clearing #deferred: keep a local for the return.
     const deferred = (this.#deferred = new Deferred<LoopingCall>());
     this.starttime = this.clock.seconds();
@@ -160,12 +171,20 @@ export class LoopingCall<A extends unknown[] = any[]> {
   /** One iteration: call f; when it (or its Deferred) is done, schedule the next. */
   readonly #iterate = (): void => {
     this.call = null;
+    const generation = this.#generation;
+    const deferred = this.#deferred;
     maybeDeferred(this.f, ...this.args).addCallbacks(
       () => {
-        if (this.#running) this.#scheduleFrom(this.clock.seconds());
+        // Stopped and started again while `f` ran: this loop is over, the new one runs alone.
+        if (generation !== this.#generation) deferred?.callback(this);
+        else if (this.#running) this.#scheduleFrom(this.clock.seconds());
         else this.#fire();
       },
       (failure: Failure) => {
+        if (generation !== this.#generation) {
+          deferred?.errback(failure);
+          return;
+        }
         this.#running = false;
         const d = this.#deferred;
         this.#deferred = undefined;

@@ -4,7 +4,7 @@
  */
 import { NamedError } from "../core/named-error";
 import { maybeDeferred } from "../defer/functions";
-import { Failure } from "../core/failure";
+import { Failure, safeString } from "../core/failure";
 import { err } from "../log";
 import { reactor as globalReactor } from "../reactor";
 import type { IReactorCore } from "../core/interfaces";
@@ -14,12 +14,27 @@ import type { IReactorCore } from "../core/interfaces";
  * being logged: Python's `SystemExit` for `react`.
  */
 export class SystemExit extends NamedError {
-  /** The exit code the program ends with. */
+  /**
+   * The exit code the program ends with, as given. As Python's `sys.exit`: an integer is the
+   * code; `undefined`/`null` is 0; anything else (1.5, NaN, "abc") is printed to stderr and the
+   * code is 1.
+   */
   readonly code: number;
   constructor(code: number) {
-    super(`exit code ${code}`);
+    super(`exit code ${safeString(code)}`);
     this.code = code;
   }
+}
+
+/** The process exit code a SystemExit stands for (see {@link SystemExit.code}); prints a non-integer. */
+function exitCodeOf(e: unknown): number {
+  const code = (e as { code?: unknown }).code;
+  if (code === undefined || code === null) return 0;
+  if (typeof code === "boolean") return code ? 1 : 0;
+  // Node takes an int32 exit code; the system keeps its low 8 bits (as Python's exit(256) is 0).
+  if (typeof code === "number" && Number.isInteger(code) && Math.abs(code) <= 2 ** 31 - 1) return code & 0xff;
+  process.stderr.write(`${safeString(code)}\n`);
+  return 1;
 }
 
 /** Options of {@link react}. */
@@ -43,6 +58,12 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
  * stopped, `options.exit(code)` is called once and the returned Promise resolves to the code. The
  * default `exit` ends the process with that code after the output buffered for stdout and
  * stderr has been written.
+ *
+ * While the reactor runs: a rejected Promise that nobody handles is logged with `log.err` and
+ * ends the program as a failed main would (the shutdown triggers run; exit code 1); stdout
+ * closed by its reader (EPIPE, as under `| head`) ends the program quietly, as command-line
+ * tools do (the shutdown triggers run; the exit code is react's). `main` gets `argv` as
+ * arguments however many there are (tens of thousands included).
  *
  * @example
  * ```ts
@@ -69,13 +90,14 @@ export function react<A extends unknown[]>(
     stopping = true;
   });
 
-  const finish = (result: unknown, stopReactor: boolean): void => {
+  const finish = (result: unknown, stopReactor: boolean, logged = false): void => {
+    if (settled) return; // the first outcome (main's, a stray rejection, EPIPE) decides
     settled = true;
     if (result instanceof Failure) {
       if (result.check(SystemExit) !== null) {
-        code = (result.value as SystemExit).code;
+        code = exitCodeOf(result.value);
       } else {
-        err(result, "main function encountered error");
+        if (!logged) err(result, "main function encountered error");
         code = 1;
       }
     }
@@ -88,13 +110,37 @@ export function react<A extends unknown[]>(
     }
   };
 
-  maybeDeferred(main, reactor, ...args).addBoth((result: unknown) => {
+  // Under react, a stray rejected Promise is an error of the program: logged, and the program
+  // stops as a failed main would (shutdown triggers run). Output cut by the reader (`| head`)
+  // is the end of output, as for other command-line tools: the program stops quietly.
+  const onRejection = (reason: unknown): void => {
+    err(reason, "Unhandled rejected Promise:");
+    if (!settled) finish(new Failure(reason), !stopping, true);
+    else if (code === 0) code = 1;
+  };
+  const onStdoutError = (e: unknown): void => {
+    if ((e as { code?: unknown } | null)?.code !== "EPIPE") {
+      err(e, "Error writing to stdout:");
+      return;
+    }
+    if (!settled && !stopping) finish(undefined, true);
+  };
+  process.on("unhandledRejection", onRejection);
+  process.stdout.on("error", onStdoutError);
+
+  // One spread only: main(reactor, ...argv), inside maybeDeferred (which never throws). A
+  // second spread (maybeDeferred(main, reactor, ...args)) overflowed the stack at ~65,000 items.
+  maybeDeferred(() => main(reactor, ...args)).addBoth((result: unknown) => {
     if (stopping) finish(result, false);
     else reactor.callWhenRunning(finish, result, true);
     return null; // the outcome is the exit code: nothing is left to be reported as unhandled
   });
 
   return reactor.run().then(() => {
+    process.off("unhandledRejection", onRejection);
+    // Left on: a write after the end may still fail with EPIPE, and must not crash the exit.
+    process.stdout.off("error", onStdoutError);
+    if (!process.stdout.listeners("error").includes(ignoreEpipe)) process.stdout.on("error", ignoreEpipe);
     if (!settled) {
       // Stopped before main's result settled: by a signal, or by someone calling stop().
       const signal = (reactor as { exitSignal?: string | null }).exitSignal;
@@ -103,6 +149,11 @@ export function react<A extends unknown[]>(
     exit(code);
     return code;
   });
+}
+
+/** After react's end: a broken stdout pipe is ignored (nothing more is to be read). */
+function ignoreEpipe(e: unknown): void {
+  if ((e as { code?: unknown } | null)?.code !== "EPIPE") err(e, "Error writing to stdout:");
 }
 
 /**

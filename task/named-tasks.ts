@@ -31,7 +31,11 @@ function checkWork(caller: string, work: unknown): asserts work is Work {
 
 /** True for the errors a DOM-style abort produces (`DOMException` named "AbortError"). */
 function isAbortError(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as { name?: unknown }).name === "AbortError";
+  try {
+    return typeof value === "object" && value !== null && (value as { name?: unknown }).name === "AbortError";
+  } catch {
+    return false; // a Proxy whose get trap throws is no AbortError
+  }
 }
 
 /**
@@ -197,6 +201,13 @@ export class Scheduler {
     this.name = name;
     this.#clock = options?.clock ?? reactor;
     this.#log = new Logger(name);
+    // Every method works passed as a value (`reactor.callLater(60, scheduler.cancelAll)`).
+    this.has = this.has.bind(this);
+    this.schedule = this.schedule.bind(this);
+    this.scheduleAt = this.scheduleAt.bind(this);
+    this.scheduleLater = this.scheduleLater.bind(this);
+    this.cancel = this.cancel.bind(this);
+    this.cancelAll = this.cancelAll.bind(this);
   }
 
   /** True when a task with this id is scheduled or running (from the moment `schedule*` returns). */
