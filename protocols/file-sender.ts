@@ -29,6 +29,8 @@ const EMPTY = Buffer.alloc(0);
 export class FileSender implements IProducer {
   /** The largest chunk written per `resumeProducing()`, in bytes. */
   static CHUNK_SIZE = 2 ** 14;
+  /** Set on an instance to override the class's `CHUNK_SIZE` for this sender (as Twisted allows). */
+  declare CHUNK_SIZE?: number;
   /** The last byte sent so far (empty before any). */
   lastSent: Buffer = EMPTY;
   /** The Deferred of the transfer in progress, null once it has fired. */
@@ -57,7 +59,7 @@ export class FileSender implements IProducer {
   ): Deferred<Buffer | undefined> => {
     let stream: Readable;
     if (typeof file === "string") {
-      stream = createReadStream(file, { highWaterMark: (this.constructor as typeof FileSender).CHUNK_SIZE });
+      stream = createReadStream(file, { highWaterMark: this.CHUNK_SIZE ?? (this.constructor as typeof FileSender).CHUNK_SIZE });
       this.#ownsFile = true;
     } else if (file !== null && typeof file === "object" && typeof (file as Readable).read === "function") {
       stream = file;
@@ -123,7 +125,7 @@ export class FileSender implements IProducer {
 
   /** The next chunk (at most CHUNK_SIZE bytes), or null when the stream has none right now. */
   #nextChunk(file: Readable): Buffer | null {
-    const size = (this.constructor as typeof FileSender).CHUNK_SIZE;
+    const size = this.CHUNK_SIZE ?? (this.constructor as typeof FileSender).CHUNK_SIZE;
     if (this.#pending.length === 0) {
       const read = file.read() as Buffer | string | null;
       if (read === null) return null;

@@ -36,6 +36,10 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
   get prefixLength(): number {
     return 4;
   }
+  /** The length prefix's format as Python's struct names it (`"!I"`, `"!H"`, `"!B"`). */
+  get structFormat(): string {
+    return ({ 1: "!B", 2: "!H", 4: "!I" } as Record<number, string>)[this.prefixLength] ?? `!${this.prefixLength}`;
+  }
   #unprocessed: Buffer = EMPTY;
   #offset = 0;
   #replaced: Buffer | null = null;

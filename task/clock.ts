@@ -32,6 +32,19 @@ export class Clock implements IReactorTime {
   /** While runUntilIdle runs: where each call it may have to name was scheduled. */
   #origins: WeakMap<DelayedCall, string> | undefined = undefined;
 
+  constructor() {
+    // Every public method works when passed as a value (`p.callLater = clock.callLater`, as
+    // Twisted's tests do with TimeoutMixin; `d.addCallback(clock.advance)`).
+    this.seconds = this.seconds.bind(this);
+    this.callLater = this.callLater.bind(this);
+    this.getDelayedCalls = this.getDelayedCalls.bind(this);
+    this.advance = this.advance.bind(this);
+    this.pump = this.pump.bind(this);
+    this.flow = this.flow.bind(this);
+    this.advanceToNext = this.advanceToNext.bind(this);
+    this.runUntilIdle = this.runUntilIdle.bind(this);
+  }
+
   /** The current time: `rightNow`. */
   seconds(): number {
     return this.rightNow;
