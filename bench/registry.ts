@@ -6,6 +6,7 @@ import { deferred } from "./deferred";
 import { inline } from "./inline";
 import { lateness } from "./lateness";
 import { memory } from "./memory";
+import { protocols } from "./protocols";
 import { timers } from "./timers";
 
-export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock];
+export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, protocols];

@@ -4,7 +4,7 @@
  */
 import { Protocol } from "../net/protocol";
 import { NotImplementedError } from "./errors";
-import { bindMethods, isDisconnecting, toBuffer } from "./pauseable";
+import { bindMethods, findDelimiter, isDisconnecting, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -47,7 +47,7 @@ export class LineOnlyReceiver extends Protocol {
     // Split first (as Twisted: the lines of this read are fixed before any is delivered).
     const lines: Buffer[] = [];
     let off = 0;
-    for (let i = all.indexOf(delim, off); i >= 0; i = all.indexOf(delim, off)) {
+    for (let i = findDelimiter(all, delim, off); i >= 0; i = findDelimiter(all, delim, off)) {
       lines.push(all.subarray(off, i));
       off = i + delim.length;
     }

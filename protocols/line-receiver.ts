@@ -5,7 +5,7 @@
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError } from "./errors";
-import { bindMethods, forwardProducing, isDisconnecting, toBuffer } from "./pauseable";
+import { bindMethods, findDelimiter, forwardProducing, isDisconnecting, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from("\r\n");
@@ -46,11 +46,14 @@ export class LineReceiver extends Protocol implements IPushProducer {
   /** True while paused by `pauseProducing` / `stopProducing`. */
   paused = false;
 
-  // The bytes buffered are #parts ++ #buf[#off..] ++ #queue, in that order. #parts holds the start
-  // of an incomplete line in which no #partsDelim occurs (only set in line mode); #buf is being
-  // parsed; #queue holds data received while #buf is (invariant: #buf exhausted ⇒ #queue empty).
-  #parts: Buffer[] = [];
+  // The bytes buffered are #parts[0..#partsLen) ++ #buf[#off..] ++ #queue, in that order. #parts
+  // holds the start of an incomplete line in which no #partsDelim occurs (only set in line mode),
+  // in a buffer grown geometrically (each byte is copied O(1) times, and one object is retained
+  // however many reads the line takes); #buf is being parsed; #queue holds data received while
+  // #buf is (invariant: #buf exhausted ⇒ #queue empty).
+  #parts: Buffer = EMPTY; // bytes [0, #partsLen) hold the partial line
   #partsLen = 0;
+  #partsOwned = false; // #parts was allocated here (so it may be appended to in place)
   #partsDelim: Buffer = CRLF;
   #buf: Buffer = EMPTY;
   #off = 0;
@@ -130,7 +133,7 @@ export class LineReceiver extends Protocol implements IPushProducer {
       const off = this.#off;
       let line: Buffer;
       if (this.#partsLen === 0) {
-        const i = buf.indexOf(delim, off);
+        const i = findDelimiter(buf, delim, off);
         if (i < 0) {
           this.#keepPartial(buf.subarray(off), delim);
           continue;
@@ -150,7 +153,7 @@ export class LineReceiver extends Protocol implements IPushProducer {
           }
         }
         if (end < 0) {
-          const i = buf.indexOf(delim, off);
+          const i = findDelimiter(buf, delim, off);
           if (i < 0) {
             this.#keepPartial(buf.subarray(off), delim);
             continue;
@@ -175,9 +178,22 @@ export class LineReceiver extends Protocol implements IPushProducer {
 
   /** Keeps `rest` (no delimiter in it) as the start of the next line. */
   #keepPartial(rest: Buffer, delim: Buffer): void {
-    if (rest.length > 0) {
-      this.#parts.push(rest);
-      this.#partsLen += rest.length;
+    const n = rest.length;
+    if (n > 0) {
+      const len = this.#partsLen;
+      if (len === 0) {
+        this.#parts = rest; // a view of the read: no copy for the usual short partial line
+        this.#partsOwned = false;
+      } else if (this.#partsOwned && len + n <= this.#parts.length) {
+        rest.copy(this.#parts, len);
+      } else {
+        const grown = Buffer.allocUnsafe(Math.max(256, 2 * (len + n)));
+        this.#parts.copy(grown, 0, 0, len);
+        rest.copy(grown, len);
+        this.#parts = grown;
+        this.#partsOwned = true;
+      }
+      this.#partsLen = len + n;
       this.#partsDelim = delim;
     }
     this.#buf = EMPTY;
@@ -194,27 +210,24 @@ export class LineReceiver extends Protocol implements IPushProducer {
 
   /** The last `n` bytes (at most) of the partial line. */
   #partsTail(n: number): Buffer {
-    const parts = this.#parts;
-    const last = parts[parts.length - 1];
-    if (last.length >= n || parts.length === 1) return last.subarray(Math.max(0, last.length - n));
-    return this.#joinParts().subarray(Math.max(0, this.#partsLen - n));
+    return this.#parts.subarray(Math.max(0, this.#partsLen - n), this.#partsLen);
   }
 
-  /** The partial line as one Buffer, taken out of #parts. */
+  /** The partial line as one Buffer, taken out of #parts (never written to again). */
   #joinParts(): Buffer {
-    const joined = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts, this.#partsLen);
-    this.#parts = [];
+    const joined = this.#parts.subarray(0, this.#partsLen);
+    this.#parts = EMPTY;
     this.#partsLen = 0;
+    this.#partsOwned = false;
     return joined;
   }
 
   /** Everything buffered, as one Buffer, taken out. */
   #takeAll(): Buffer {
-    const pieces: Buffer[] = this.#parts;
+    const pieces: Buffer[] = [];
+    if (this.#partsLen > 0) pieces.push(this.#joinParts());
     if (this.#off < this.#buf.length) pieces.push(this.#off === 0 ? this.#buf : this.#buf.subarray(this.#off));
     for (const q of this.#queue) pieces.push(q);
-    this.#parts = [];
-    this.#partsLen = 0;
     this.#buf = EMPTY;
     this.#off = 0;
     this.#queue = [];
