@@ -13,7 +13,7 @@ export { NetstringReceiver } from "./netstring";
 export { IntNStringReceiver, Int32StringReceiver, Int16StringReceiver, Int8StringReceiver } from "./int-n-string";
 export { FileSender } from "./file-sender";
 export { TimeoutMixin } from "./timeout-mixin";
-export type { TimeoutMixinMembers } from "./timeout-mixin";
+export type { TimeoutMixinMembers, MixinBase } from "./timeout-mixin";
 export { ProtocolWrapper, WrappingFactory } from "./protocol-wrapper";
 export type { ProtocolWrapperClass } from "./protocol-wrapper";
 

@@ -55,6 +55,7 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
     return this.#offset === 0 ? this.#unprocessed : this.#unprocessed.subarray(this.#offset);
   }
 
+  /** Replaces the data not yet parsed (inside `stringReceived`: what follows the string). */
   set recvd(value: Buffer) {
     const data = toBuffer(value, "recvd");
     if (this.#parsing) {

@@ -27,8 +27,9 @@ export interface TimeoutMixinMembers {
   timeoutConnection(): void;
 }
 
+/** A class `TimeoutMixin` can extend. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Constructor = new (...args: any[]) => object;
+export type MixinBase = new (...args: any[]) => object;
 
 const timeoutCalls = new WeakMap<object, IDelayedCall>();
 
@@ -47,7 +48,7 @@ const timeoutCalls = new WeakMap<object, IDelayedCall>();
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function TimeoutMixin<B extends Constructor>(Base: B): B & (new (...a: any[]) => TimeoutMixinMembers) {
+export function TimeoutMixin<B extends MixinBase>(Base: B): B & (new (...a: any[]) => TimeoutMixinMembers) {
   class WithTimeout extends Base implements TimeoutMixinMembers {
     timeOut: number | null = null;
 

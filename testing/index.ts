@@ -17,7 +17,7 @@ export {
   FakeUDPPort,
   FakeConnector,
 } from "./memory-reactor";
-export type { DatagramProtocolLike, UDPListenOptions } from "./memory-reactor";
+export type { DatagramProtocolLike, UDPListenOptions, Hook } from "./memory-reactor";
 export {
   FakeAddress,
   FakeTransport,
@@ -28,7 +28,7 @@ export {
   makeFakeServer,
   ConnectionCompleter,
 } from "./iosim";
-export type { ConnectOptions } from "./iosim";
+export type { ConnectOptions, ServerAndClient } from "./iosim";
 export { successResultOf, failureResultOf, assertNoResult } from "./assertions";
 export { flushLoggedErrors, loggedErrors } from "./logged-errors";
 

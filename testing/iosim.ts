@@ -302,6 +302,16 @@ function make<P>(what: string, maker: (new () => P) | (() => P)): P {
   return isClass ? new (maker as new () => P)() : (maker as () => P)();
 }
 
+/** What `connectedServerAndClient` returns. */
+export interface ServerAndClient<S extends Protocol, C extends Protocol> {
+  /** The server protocol. */
+  server: S;
+  /** The client protocol. */
+  client: C;
+  /** The pump between them. */
+  pump: IOPump;
+}
+
 /**
  * A server and a client protocol connected in memory: makes both (each a class, called with
  * `new`, or a function returning the protocol), connects them over FakeTransports and returns
@@ -319,7 +329,7 @@ export function connectedServerAndClient<S extends Protocol, C extends Protocol>
   server: (new () => S) | (() => S),
   client: (new () => C) | (() => C),
   options: ConnectOptions = {},
-): { server: S; client: C; pump: IOPump } {
+): ServerAndClient<S, C> {
   const c = make("client", client);
   const s = make("server", server);
   const cio = makeFakeClient(c);

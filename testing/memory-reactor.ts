@@ -2,7 +2,7 @@
  * `MemoryReactor`, `MemoryReactorClock` and `RaisingMemoryReactor`, as `twisted.internet.testing`.
  * @module
  */
-import type { IDelayedCall, IReactorTime } from "../core/interfaces";
+import type { IDelayedCall, IReactorTime, TriggerId } from "../core/interfaces";
 import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { succeed } from "../defer/functions";
@@ -28,8 +28,11 @@ import { Clock } from "../task/clock";
  * not depend on the UDP implementation).
  */
 export interface DatagramProtocolLike {
+  /** Connects the protocol to its UDP port (not called by MemoryReactor). */
   makeConnection(transport: never): void;
+  /** Called when a port starts using the protocol. */
   doStart?(): void;
+  /** Called when a port stops using the protocol. */
   doStop?(): void;
 }
 
@@ -132,7 +135,8 @@ export class FakeConnector implements IConnector {
   }
 }
 
-type Hook = [(...args: unknown[]) => unknown, unknown[]];
+/** A recorded call: the function and its arguments. */
+export type Hook = [(...args: unknown[]) => unknown, unknown[]];
 
 function isIPv6(host: string): boolean {
   return host.includes(":");
@@ -250,18 +254,18 @@ export class MemoryReactor implements IReactorTCP, IReactorUNIX, IReactorSSL {
     eventType: string,
     f: (...args: A) => unknown,
     ...args: A
-  ): { phase: "before" | "during" | "after"; eventType: string } {
+  ): TriggerId {
     if (phase !== "before" && phase !== "during" && phase !== "after") {
       throw new Error(`addSystemEventTrigger: invalid phase ${JSON.stringify(phase)}`);
     }
     if (typeof f !== "function") throw new TypeError(`addSystemEventTrigger: f must be a function, got ${describeValue(f)}`);
     const hook: Hook = [f as Hook[0], args];
     ((this.triggers[phase] ??= {})[eventType] ??= []).push(hook);
-    return { phase, eventType, hook } as { phase: "before" | "during" | "after"; eventType: string };
+    return { phase, eventType, hook } as TriggerId;
   }
 
   /** Removes a trigger added by `addSystemEventTrigger`. @throws Error for an unknown handle. */
-  removeSystemEventTrigger(id: { phase: string; eventType: string }): void {
+  removeSystemEventTrigger(id: TriggerId): void {
     const list = this.triggers[id.phase]?.[id.eventType];
     const index = list?.indexOf((id as { hook?: Hook }).hook as Hook) ?? -1;
     if (list === undefined || index < 0) throw new Error("removeSystemEventTrigger: no such trigger");
@@ -369,6 +373,7 @@ export class MemoryReactorClock extends MemoryReactor implements IReactorTime {
     return this.clock.rightNow;
   }
 
+  /** Sets the clock's time (as Clock.rightNow). */
   set rightNow(value: number) {
     this.clock.rightNow = value;
   }

@@ -64,9 +64,20 @@ function dirt(): string[] {
   return lines;
 }
 
-interface HookContext {
-  test?: { error?(err: unknown): void };
-  currentTest?: { title?: string; state?: string };
+/** The part of mocha's hook context the plugin uses. */
+export interface HookContext {
+  /** The hook itself (mocha's Runnable): `error(err)` fails the current test. */
+  test?: {
+    /** Records an error that fails the current test once the hook ends. */
+    error?(err: unknown): void;
+  };
+  /** The test the hook runs for. */
+  currentTest?: {
+    /** The test's title. */
+    title?: string;
+    /** "passed", "failed" or undefined. */
+    state?: string;
+  };
 }
 
 /** Fails the current test from an afterEach hook without aborting the rest of the suite. */
@@ -77,17 +88,20 @@ function failTest(ctx: HookContext, error: Error): void {
 
 /** The root hooks mocha loads from this module (`--require twisted-ts/testing/mocha`). */
 export const mochaHooks = {
+  /** Starts capturing logged errors and runs the global reactor. */
   beforeAll(): void {
     _startCapturingErrors();
     process.on("unhandledRejection", onUnhandledRejection);
     if (!reactor.running && running === null) running = reactor.run();
   },
+  /** Forgets earlier errors; notes the delayed calls and handles that exist before the test. */
   beforeEach(): void {
     flushLoggedErrors();
     escaped.length = 0;
     handlesBefore = openHandles();
     callsBefore = new Set(reactor.getDelayedCalls());
   },
+  /** Fails the test for unflushed errors, unhandled rejections, delayed calls or handles left behind. */
   async afterEach(this: HookContext): Promise<void> {
     // Let closes already under way finish (a socket's close completes on a later turn).
     for (let i = 0; i < 3; i++) await nextTurn();
@@ -107,6 +121,7 @@ export const mochaHooks = {
     if (left.length > 0) problems.push("left the reactor dirty (trial's DirtyReactorAggregateError):", ...left);
     if (problems.length > 0) failTest(this, new Error(`the test ${problems.join("\n")}`));
   },
+  /** Stops the reactor (waiting for its shutdown) and the capture of errors. */
   async afterAll(): Promise<void> {
     process.off("unhandledRejection", onUnhandledRejection);
     if (running !== null) {
