@@ -23,9 +23,9 @@ export function forwardProducing(
   if (t !== null && typeof t[method] === "function") t[method]();
 }
 
-/** True when the transport says it is closing (`disconnecting`). @internal */
+/** True when the transport says it is closing (a truthy `disconnecting`, as Twisted tests). @internal */
 export function isDisconnecting(transport: ITransport | null): boolean {
-  return transport !== null && (transport as { disconnecting?: unknown }).disconnecting === true;
+  return transport !== null && Boolean((transport as { disconnecting?: unknown }).disconnecting);
 }
 
 /** `data` as a Buffer (strings as UTF-8). @internal */
