@@ -19,6 +19,16 @@ import type {
 import { Protocol } from "../net/protocol";
 import { bindMethods } from "./pauseable";
 
+/** `"<wrapped's logPrefix() or class name> (<wrapper's class name>)"`, as Twisted's _wrappedLogPrefix. */
+function wrappedLogPrefix(wrapper: object, wrapped: unknown): string {
+  const inner = wrapped as { logPrefix?(): string; constructor?: { name?: string } } | null | undefined;
+  let name: string;
+  if (inner !== null && inner !== undefined && typeof inner.logPrefix === "function") name = inner.logPrefix();
+  else if (inner === null || inner === undefined) name = String(inner);
+  else name = inner.constructor?.name ?? typeof inner;
+  return `${name} (${wrapper.constructor.name})`;
+}
+
 type AnyTransport = ITransport & Partial<ITCPTransport & IConsumer & IPushProducer> & { stopConsuming?(): void };
 
 function call<K extends keyof AnyTransport>(w: ProtocolWrapper, name: K): AnyTransport {
@@ -37,10 +47,9 @@ function call<K extends keyof AnyTransport>(w: ProtocolWrapper, name: K): AnyTra
 export class ProtocolWrapper extends Protocol implements ITCPTransport, IConsumer, IPushProducer {
   /** 1 once `loseConnection()` was called through this wrapper, else 0. */
   disconnecting: number | boolean = 0;
-  /** The protocol wrapped (null after connectionLost). */
+  /** The protocol wrapped (null after `connectionLost`, as Twisted). */
   wrappedProtocol: Protocol;
   /** The factory that made this wrapper. */
-  // @ts-expect-error -- a WrappingFactory's protocol class takes (factory, wrapped), unlike Factory's.
   declare factory: WrappingFactory;
 
   /** @param factory the WrappingFactory that built it; @param wrappedProtocol the protocol to wrap. */
@@ -56,11 +65,9 @@ export class ProtocolWrapper extends Protocol implements ITCPTransport, IConsume
     ]);
   }
 
-  /** `Wrapped (wrapper)` style prefix: the wrapped protocol's, then this class's name. */
+  /** `Wrapped (ProtocolWrapper)`: the wrapped protocol's prefix (or class name), then this class's name. */
   override logPrefix(): string {
-    const inner = this.wrappedProtocol as { logPrefix?(): string } | null;
-    const name = inner !== null && typeof inner.logPrefix === "function" ? inner.logPrefix() : String(inner);
-    return `${name} (${this.constructor.name})`;
+    return wrappedLogPrefix(this, this.wrappedProtocol);
   }
 
   /** Connects this wrapper, registers it with its factory, and connects the wrapped protocol to it. */
@@ -147,15 +154,22 @@ export class ProtocolWrapper extends Protocol implements ITCPTransport, IConsume
     this.wrappedProtocol.dataReceived(data);
   }
 
-  /** Unregisters from the factory and relays to the wrapped protocol. */
+  /** Unregisters from the factory, relays to the wrapped protocol, then drops it (`wrappedProtocol` is null after). */
   override connectionLost(reason: Failure): void {
     this.factory.unregisterProtocol(this);
     this.wrappedProtocol.connectionLost(reason);
+    // As Twisted: break the reference cycle between the wrapper and the wrapped protocol.
+    (this as { wrappedProtocol: Protocol | null }).wrappedProtocol = null;
   }
 }
 
-/** A wrapper class: what `WrappingFactory.protocol` holds. */
-export type ProtocolWrapperClass = new (factory: WrappingFactory, wrapped: Protocol) => ProtocolWrapper;
+/**
+ * A wrapper class: what `WrappingFactory.protocol` holds, constructed with `(factory, wrapped)`.
+ * (Its parameters are typed loosely so that a WrappingFactory is also a `Factory` and any
+ * ProtocolWrapper subclass can be assigned.)
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ProtocolWrapperClass = new (...args: any[]) => ProtocolWrapper;
 
 /**
  * Wraps the protocols another factory builds in `this.protocol` (a {@link ProtocolWrapper} by
@@ -167,30 +181,26 @@ export type ProtocolWrapperClass = new (factory: WrappingFactory, wrapped: Proto
  * ```
  */
 export class WrappingFactory extends ClientFactory {
-  // @ts-expect-error -- Twisted's WrappingFactory.protocol takes (factory, wrapped), unlike Factory's.
-  protocol: ProtocolWrapperClass = ProtocolWrapper;
+  /** The wrapper class, constructed with `(this, wrappedProtocol)`: ProtocolWrapper by default. */
+  override protocol: ProtocolWrapperClass = ProtocolWrapper;
   /** The factory whose protocols are wrapped. */
   wrappedFactory: IProtocolFactory;
   /** The wrappers connected now (value 1, as Twisted's dict). */
   protocols = new Map<ProtocolWrapper, number>();
 
   /**
-   * @param wrappedFactory the factory whose protocols to wrap.
-   * @throws TypeError when it is not a protocol factory.
+   * @param wrappedFactory the factory whose protocols to wrap. Not checked here, as Twisted (its
+   *   tests pass None, or an object with only the methods they call); `buildProtocol` throws a
+   *   TypeError when it has no `buildProtocol`.
    */
   constructor(wrappedFactory: IProtocolFactory) {
     super();
-    if (wrappedFactory === null || typeof wrappedFactory !== "object" || typeof wrappedFactory.buildProtocol !== "function") {
-      throw new TypeError(`WrappingFactory: wrappedFactory must be a protocol factory, got ${String(wrappedFactory)}`);
-    }
     this.wrappedFactory = wrappedFactory;
   }
 
-  /** The wrapped factory's prefix, then this class's name. */
+  /** `Wrapped (WrappingFactory)`: the wrapped factory's prefix (or class name), then this class's name. */
   override logPrefix(): string {
-    const inner = this.wrappedFactory as { logPrefix?(): string };
-    const name = typeof inner.logPrefix === "function" ? inner.logPrefix() : String(inner);
-    return `${name} (${this.constructor.name})`;
+    return wrappedLogPrefix(this, this.wrappedFactory);
   }
 
   override doStart(): void {
@@ -216,9 +226,12 @@ export class WrappingFactory extends ClientFactory {
   }
 
   /** A wrapper around the wrapped factory's protocol for `addr` (null when that one refuses). */
-  // @ts-expect-error -- returns the wrapper, whatever the wrapped protocol type.
   override buildProtocol(addr: Address): ProtocolWrapper | null {
-    const wrapped = this.wrappedFactory.buildProtocol(addr) as IProtocol | null;
+    const inner = this.wrappedFactory as Partial<IProtocolFactory> | null;
+    if (inner === null || typeof inner !== "object" || typeof inner.buildProtocol !== "function") {
+      throw new TypeError(`WrappingFactory.buildProtocol: wrappedFactory must be a protocol factory, got ${String(inner)}`);
+    }
+    const wrapped = inner.buildProtocol(addr) as IProtocol | null;
     if (wrapped === null) return null;
     return new this.protocol(this, wrapped as Protocol);
   }

@@ -17,7 +17,7 @@ export {
   FakeUDPPort,
   FakeConnector,
 } from "./memory-reactor";
-export type { DatagramProtocolLike, UDPListenOptions, Hook } from "./memory-reactor";
+export type { DatagramProtocolLike, UDPListenOptions, MemoryReactorHook } from "./memory-reactor";
 export {
   FakeAddress,
   FakeTransport,

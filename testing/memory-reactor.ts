@@ -136,7 +136,7 @@ export class FakeConnector implements IConnector {
 }
 
 /** A recorded call: the function and its arguments. */
-export type Hook = [(...args: unknown[]) => unknown, unknown[]];
+export type MemoryReactorHook = [(...args: unknown[]) => unknown, unknown[]];
 
 function isIPv6(host: string): boolean {
   return host.includes(":");
@@ -183,9 +183,9 @@ export class MemoryReactor implements IReactorTCP, IReactorUNIX, IReactorSSL {
   /** True once `crash()` was called. */
   hasCrashed = false;
   /** The `callWhenRunning` calls not run yet: [f, args]. */
-  whenRunningHooks: Hook[] = [];
+  whenRunningHooks: MemoryReactorHook[] = [];
   /** The system event triggers: phase → event type → [f, args]. */
-  triggers: Record<string, Record<string, Hook[]>> = {};
+  triggers: Record<string, Record<string, MemoryReactorHook[]>> = {};
   /** listenTCP calls: [port, factory, backlog, interface]. */
   tcpServers: Array<[number, IProtocolFactory, number, string]> = [];
   /** connectTCP calls: [host, port, factory, timeout, bindAddress]. */
@@ -245,7 +245,7 @@ export class MemoryReactor implements IReactorTCP, IReactorUNIX, IReactorSSL {
   callWhenRunning<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): void {
     if (typeof f !== "function") throw new TypeError(`callWhenRunning: f must be a function, got ${describeValue(f)}`);
     if (this.running) f(...args);
-    else this.whenRunningHooks.push([f as Hook[0], args]);
+    else this.whenRunningHooks.push([f as MemoryReactorHook[0], args]);
   }
 
   /** Records a trigger in `triggers`; returns a handle for `removeSystemEventTrigger`. */
@@ -259,7 +259,7 @@ export class MemoryReactor implements IReactorTCP, IReactorUNIX, IReactorSSL {
       throw new Error(`addSystemEventTrigger: invalid phase ${JSON.stringify(phase)}`);
     }
     if (typeof f !== "function") throw new TypeError(`addSystemEventTrigger: f must be a function, got ${describeValue(f)}`);
-    const hook: Hook = [f as Hook[0], args];
+    const hook: MemoryReactorHook = [f as MemoryReactorHook[0], args];
     ((this.triggers[phase] ??= {})[eventType] ??= []).push(hook);
     return { phase, eventType, hook } as TriggerId;
   }
@@ -267,7 +267,7 @@ export class MemoryReactor implements IReactorTCP, IReactorUNIX, IReactorSSL {
   /** Removes a trigger added by `addSystemEventTrigger`. @throws Error for an unknown handle. */
   removeSystemEventTrigger(id: TriggerId): void {
     const list = this.triggers[id.phase]?.[id.eventType];
-    const index = list?.indexOf((id as { hook?: Hook }).hook as Hook) ?? -1;
+    const index = list?.indexOf((id as { hook?: MemoryReactorHook }).hook as MemoryReactorHook) ?? -1;
     if (list === undefined || index < 0) throw new Error("removeSystemEventTrigger: no such trigger");
     list.splice(index, 1);
   }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ProtocolWrapper, WrappingFactory } from "../../protocols";
 import { ClientFactory, ConnectionDone, Factory, IPv4Address, Protocol } from "../../net";
 import { Failure } from "../../defer";
-import { AccumulatingProtocol, StringTransport } from "../../testing";
+import { AccumulatingProtocol, StringTransport, StringTransportWithDisconnection } from "../../testing";
 import type { IConnector } from "../../net";
 
 describe("ProtocolWrapper / WrappingFactory (twisted.protocols.policies)", () => {
@@ -100,7 +100,44 @@ describe("ProtocolWrapper / WrappingFactory (twisted.protocols.policies)", () =>
     expect(wrapper.logPrefix()).to.equal("AccumulatingProtocol (ProtocolWrapper)");
   });
 
-  it("rejects a wrappedFactory that is not a factory", () => {
-    expect(() => new WrappingFactory({} as never)).to.throw(TypeError, /wrappedFactory/);
+  it("accepts any wrappedFactory (as Twisted's tests do) but cannot build from a non-factory", () => {
+    expect(() => new WrappingFactory(null as never).buildProtocol(addr)).to.throw(TypeError, /wrappedFactory/);
+    expect(() => new WrappingFactory({} as never).buildProtocol(addr)).to.throw(TypeError, /wrappedFactory/);
+  });
+
+  it("logPrefix falls back to class names (test_factoryLogPrefix, test_protocolLogPrefixFallback)", () => {
+    class Server extends Factory {}
+    expect(new WrappingFactory(new Server()).logPrefix()).to.equal("Server (WrappingFactory)");
+    class NoFactory {}
+    expect(new WrappingFactory(new NoFactory() as never).logPrefix()).to.equal("NoFactory (WrappingFactory)");
+    class NoProtocol {}
+    const server = new Server();
+    server.protocol = NoProtocol as never;
+    const p = new WrappingFactory(server).buildProtocol(addr)!;
+    expect(p.logPrefix()).to.equal("NoProtocol (ProtocolWrapper)");
+    expect((p.wrappedProtocol as unknown as { factory: unknown }).factory).to.equal(server); // test_protocolFactoryAttribute
+  });
+
+  it("drops the wrapped protocol once the connection is lost (test_breakReferenceCycle)", () => {
+    const wrapper = new ProtocolWrapper(new WrappingFactory(new Factory()), new Protocol());
+    const transport = new StringTransportWithDisconnection();
+    transport.protocol = wrapper;
+    wrapper.makeConnection(transport);
+    expect(wrapper.wrappedProtocol).to.not.equal(null);
+    transport.loseConnection();
+    expect(wrapper.wrappedProtocol).to.equal(null);
+  });
+
+  it("relays stopConsuming and unregisterProducer (test_stopConsuming, test_unregisterProducer)", () => {
+    const wrapper = new ProtocolWrapper(new WrappingFactory(new Factory()), new Protocol());
+    const t = new StringTransport();
+    wrapper.makeConnection(t);
+    const result: boolean[] = [];
+    (t as unknown as { stopConsuming(): void }).stopConsuming = () => result.push(true);
+    wrapper.stopConsuming();
+    expect(result).to.deep.equal([true]);
+    wrapper.registerProducer({ stopProducing(): void {} }, true);
+    wrapper.unregisterProducer();
+    expect([t.producer, t.streaming]).to.deep.equal([null, null]);
   });
 });
