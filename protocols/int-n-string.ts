@@ -42,6 +42,12 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
   }
   #unprocessed: Buffer = EMPTY;
   #offset = 0;
+  // While a message announced by a prefix is incomplete, reads are only collected (in #more),
+  // not concatenated, until #unprocessed plus them hold #need bytes: a long message arriving
+  // in many reads is copied once, not once per read.
+  #more: Buffer[] = [];
+  #moreLen = 0;
+  #need = 0;
   #replaced: Buffer | null = null;
   #parsing = false;
 
@@ -52,7 +58,19 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
 
   /** The data received and not yet parsed (inside `stringReceived`: what follows the string). */
   get recvd(): Buffer {
+    this.#gather();
     return this.#offset === 0 ? this.#unprocessed : this.#unprocessed.subarray(this.#offset);
+  }
+
+  /** Joins the collected reads to #unprocessed. */
+  #gather(): void {
+    if (this.#moreLen === 0 && this.#more.length === 0) return;
+    const head = this.#offset === 0 ? this.#unprocessed : this.#unprocessed.subarray(this.#offset);
+    this.#unprocessed = Buffer.concat([head, ...this.#more]);
+    this.#offset = 0;
+    this.#more = [];
+    this.#moreLen = 0;
+    this.#need = 0;
   }
 
   /** Replaces the data not yet parsed (inside `stringReceived`: what follows the string). */
@@ -61,6 +79,9 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
     if (this.#parsing) {
       this.#replaced = data;
     } else {
+      this.#more = [];
+      this.#moreLen = 0;
+      this.#need = 0;
       this.#unprocessed = data;
       this.#offset = 0;
     }
@@ -82,7 +103,16 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
 
   /** Parses `data`, delivering each complete string. */
   override dataReceived(data: Buffer): void {
-    let all = this.#unprocessed.length === 0 ? data : data.length === 0 ? this.#unprocessed : Buffer.concat([this.recvd, data]);
+    if (this.#need > 0) {
+      if (data.length > 0) {
+        this.#more.push(data);
+        this.#moreLen += data.length;
+      }
+      if (this.#unprocessed.length - this.#offset + this.#moreLen < this.#need) return;
+      this.#gather();
+      data = EMPTY;
+    }
+    let all = this.#unprocessed.length === 0 ? data : data.length === 0 ? this.recvd : Buffer.concat([this.recvd, data]);
     let current = 0;
     const prefixLength = this.prefixLength;
     this.#unprocessed = all;
@@ -97,7 +127,10 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
         return;
       }
       const messageEnd = messageStart + length;
-      if (all.length < messageEnd) break;
+      if (all.length < messageEnd) {
+        this.#need = messageEnd - current; // wait for the whole message before parsing again
+        break;
+      }
       const packet = all.subarray(messageStart, messageEnd);
       current = messageEnd;
       this.#offset = current;

@@ -174,3 +174,41 @@ describe("IntNStringReceiver", () => {
     expect(() => r.sendString(3 as unknown as string)).to.throw(TypeError, /sendString/);
   });
 });
+
+describe("IntNStringReceiver: a long string in many reads", () => {
+  it("is copied a bounded number of times per byte (linear), and recvd still shows what is buffered", () => {
+    const perByte: number[] = [];
+    for (const size of [256 << 10, 2560 << 10]) {
+      let copied = 0;
+      const concat = Buffer.concat;
+      Buffer.concat = ((list: readonly Uint8Array[], total?: number) => {
+        const r = concat(list, total);
+        copied += r.length;
+        return r;
+      }) as typeof Buffer.concat;
+      try {
+        const got: Buffer[] = [];
+        const r = new (class extends Int32StringReceiver {
+          override stringReceived(s: Buffer): void {
+            got.push(s);
+          }
+        })();
+        r.MAX_LENGTH = size;
+        r.makeConnection(new StringTransport());
+        r.dataReceived(prefix(4, size));
+        const piece = Buffer.alloc(1024, 0x62);
+        for (let i = 0; i < size / 1024 - 1; i++) r.dataReceived(piece);
+        expect(got).to.have.length(0);
+        if (size === 256 << 10) expect(r.recvd.length).to.equal(4 + size - 1024); // gathered on demand
+        r.dataReceived(piece);
+        expect(got).to.have.length(1);
+        expect(got[0].length).to.equal(size);
+      } finally {
+        Buffer.concat = concat;
+      }
+      perByte.push(copied / size);
+    }
+    expect(perByte[1]).to.be.below(perByte[0] * 1.5 + 0.1);
+    expect(perByte[1]).to.be.below(4);
+  });
+});
