@@ -5,7 +5,7 @@
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError, StringTooLongError } from "./errors";
-import { bindMethods, forwardProducing, toBuffer } from "./pauseable";
+import { bindMethods, forwardProducing, receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -103,6 +103,7 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
 
   /** Parses `data`, delivering each complete string. */
   override dataReceived(data: Buffer): void {
+    if (!Buffer.isBuffer(data)) data = receivedData(data, "IntNStringReceiver");
     if (this.#need > 0) {
       if (data.length > 0) {
         this.#more.push(data);

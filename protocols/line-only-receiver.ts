@@ -4,7 +4,7 @@
  */
 import { Protocol } from "../net/protocol";
 import { NotImplementedError } from "./errors";
-import { bindMethods, findDelimiter, isDisconnecting, toBuffer } from "./pauseable";
+import { bindMethods, findDelimiter, isDisconnecting, receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 
@@ -41,6 +41,7 @@ export class LineOnlyReceiver extends Protocol {
    * @returns what `lineLengthExceeded` returned, when it was called.
    */
   override dataReceived(data: Buffer): unknown {
+    if (!Buffer.isBuffer(data)) data = receivedData(data, "LineOnlyReceiver");
     const all = this.#buffer.length === 0 ? data : Buffer.concat([this.#buffer, data]);
     const delim = this.delimiter;
     if (delim.length === 0) throw new RangeError("LineOnlyReceiver: delimiter must not be empty");

@@ -5,7 +5,7 @@
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError } from "./errors";
-import { bindMethods, findDelimiter, forwardProducing, isDisconnecting, toBuffer } from "./pauseable";
+import { bindMethods, findDelimiter, forwardProducing, isDisconnecting, receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from("\r\n");
@@ -84,6 +84,7 @@ export class LineReceiver extends Protocol implements IPushProducer {
    * @returns what `lineLengthExceeded` returned, or the truthy value a callback returned.
    */
   override dataReceived(data: Buffer): unknown {
+    if (!Buffer.isBuffer(data)) data = receivedData(data, "LineReceiver");
     if (data.length > 0) {
       if (this.#off >= this.#buf.length) {
         this.#buf = data;

@@ -5,7 +5,7 @@
 import { Protocol } from "../net/protocol";
 import type { ITransport } from "../net/interfaces";
 import { IncompleteNetstring, NetstringParseError, NotImplementedError } from "./errors";
-import { bindMethods, toBuffer } from "./pauseable";
+import { bindMethods, receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 const COLON = 0x3a;
@@ -65,6 +65,7 @@ export class NetstringReceiver extends Protocol {
 
   /** Parses `data`, delivering each complete netstring; drops the connection on malformed input. */
   override dataReceived(data: Buffer): void {
+    if (!Buffer.isBuffer(data)) data = receivedData(data, "NetstringReceiver");
     this.#remaining = this.#remaining.length === 0 ? data : Buffer.concat([this.#remaining, data]);
     while (this.#remaining.length > 0) {
       try {

@@ -61,3 +61,13 @@ export function findDelimiter(buf: Buffer, delim: Buffer, from: number): number 
   }
   return -1;
 }
+
+/**
+ * `data` as given to `dataReceived`: a Buffer as is, another Uint8Array as a Buffer view.
+ * @throws TypeError for anything else (a string: decode nothing, as Twisted refuses str). @internal
+ */
+export function receivedData(data: unknown, caller: string): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`${caller}.dataReceived: data must be a Buffer, got ${data === null ? "null" : typeof data}`);
+}

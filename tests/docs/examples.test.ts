@@ -213,7 +213,7 @@ describe("docs: every code block is an example file, unchanged", () => {
   const markdown = [...walk(DOCS).filter((f) => f.endsWith(".md") && !f.startsWith(path.join(DOCS, "api"))), path.join(REPO, "README.md")];
 
   it("finds the pages", () => {
-    for (const page of ["howto/scheduling.md", "howto/asyncio-style.md", "howto/deferreds.md", "howto/cooperator.md", "howto/scheduler.md", "howto/testing.md", "porting.md"]) {
+    for (const page of ["howto/scheduling.md", "howto/asyncio-style.md", "howto/deferreds.md", "howto/cooperator.md", "howto/scheduler.md", "howto/testing.md", "howto/protocols.md", "porting.md"]) {
       expect(fs.existsSync(path.join(DOCS, page)), page).to.equal(true);
     }
   });

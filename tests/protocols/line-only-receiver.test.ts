@@ -171,3 +171,30 @@ describe("LineReceiver as a producer (ProducerTests.test_pauseResume)", () => {
     expect([t.paused, p.paused]).to.deep.equal([false, false]);
   });
 });
+
+describe("protocols: bad input to dataReceived", () => {
+  it("each receiver rejects what is not bytes with a TypeError naming dataReceived; a Uint8Array is fine", async () => {
+    const { NetstringReceiver, Int32StringReceiver } = await import("../../protocols");
+    for (const make of [
+      () => new LineReceiver(),
+      () => new LineOnlyReceiver(),
+      () => new NetstringReceiver(),
+      () => new Int32StringReceiver(),
+    ]) {
+      const p = make();
+      p.makeConnection(new StringTransport());
+      expect(() => p.dataReceived("text" as unknown as Buffer), p.constructor.name).to.throw(TypeError, /dataReceived/);
+      expect(() => p.dataReceived(null as unknown as Buffer)).to.throw(TypeError, /dataReceived/);
+    }
+    class Keep extends LineReceiver {
+      lines: string[] = [];
+      override lineReceived(line: Buffer): void {
+        this.lines.push(line.toString());
+      }
+    }
+    const k = new Keep();
+    k.makeConnection(new StringTransport());
+    k.dataReceived(new Uint8Array([0x61, 0x0d, 0x0a]) as Buffer);
+    expect(k.lines).to.deep.equal(["a"]);
+  });
+});
