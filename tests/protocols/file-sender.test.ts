@@ -7,16 +7,20 @@ import { FileSender } from "../../protocols";
 import { StringTransport, assertNoResult, failureResultOf, successResultOf } from "../../testing";
 import type { Deferred } from "../../defer";
 
-/** Calls resumeProducing (as a consumer would) until the Deferred fires; waits between calls. */
+/**
+ * Calls resumeProducing (as a consumer would) until the Deferred fires, waiting a millisecond
+ * between calls (file reads run on libuv's thread pool: a busy machine may take a while).
+ */
 async function drive(sender: FileSender, d: Deferred<Buffer | undefined>): Promise<void> {
   let done = false;
   d.addBoth((r) => {
     done = true;
     return r;
   });
-  for (let i = 0; i < 1000 && !done; i++) {
+  const deadline = Date.now() + 8000;
+  while (!done && Date.now() < deadline) {
     sender.resumeProducing();
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
