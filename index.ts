@@ -11,3 +11,5 @@ export * from "./log";
 export * from "./reactor";
 export * from "./task";
 export * from "./net";
+export * from "./protocols";
+export * from "./testing";

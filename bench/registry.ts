@@ -7,10 +7,11 @@ import { inline } from "./inline";
 import { lateness } from "./lateness";
 import { memory } from "./memory";
 import { netBench } from "./net";
+import { protocols } from "./protocols";
 import { timers } from "./timers";
 import { threads } from "./threads";
 import { processes } from "./processes";
 import { udp } from "./udp";
 import { workers } from "./workers";
 
-export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, netBench, threads, processes, udp, workers];
+export const benchmarks: readonly Benchmark[] = [timers, memory, lateness, deferred, inline, cooperator, clock, netBench, protocols, threads, processes, udp, workers];

@@ -16,7 +16,7 @@ import Module from "node:module";
 import * as path from "node:path";
 
 /** The package's public entry points below the root: `twisted-ts/<name>`. */
-const SUBPATHS = new Set(["defer", "reactor", "task", "log", "net", "protocols", "testing"]);
+const SUBPATHS = new Set(["defer", "reactor", "task", "log", "net", "protocols", "testing", "testing/mocha"]);
 
 type ResolveFilename = (this: unknown, request: string, ...rest: unknown[]) => string;
 
@@ -29,7 +29,7 @@ let installedRoot: string | undefined;
 
 /**
  * From now on, resolves `twisted-ts` to `<runtimeRoot>/index` and `twisted-ts/defer` (`reactor`,
- * `task`, `log`) to `<runtimeRoot>/<name>` (the folder's index), with whatever extensions
+ * `task`, `log`, `net`, `protocols`, `testing`, `testing/mocha`) to `<runtimeRoot>/<name>` (the folder's index), with whatever extensions
  * `require` knows (`.ts` through ts-node, `.js`). `runtimeRoot` is the folder holding the
  * runtime's `index`: the repository root for the sources, `dist/` for the built package.
  * Other requests, including other `twisted-ts/...` subpaths, resolve as usual.

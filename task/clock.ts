@@ -33,7 +33,8 @@ export class Clock implements IReactorTime {
   #origins: WeakMap<DelayedCall, string> | undefined = undefined;
 
   constructor() {
-    // Every method works passed as a value (`lc.clock = clock; setTimeout(clock.advance, …)`).
+    // Every public method works when passed as a value (`p.callLater = clock.callLater`, as
+    // Twisted's tests do with TimeoutMixin; `d.addCallback(clock.advance)`).
     this.seconds = this.seconds.bind(this);
     this.callLater = this.callLater.bind(this);
     this.getDelayedCalls = this.getDelayedCalls.bind(this);

@@ -9,42 +9,17 @@
  * at a time no test controls, so they may surface during a later test. They are dropped here and
  * checked by the tests written for them (which force a collection).
  */
-import { addObserver, defaultObserver, removeObserver, type LogEvent } from "../log";
+import type { LogEvent } from "../log";
+import { _startCapturingErrors, _stopCapturingErrors, flushLoggedErrors, loggedErrors } from "../testing/logged-errors";
 
-const captured: LogEvent[] = [];
+// The capture is twisted-ts/testing's (the one its mocha plugin uses), so `flushLoggedErrors`
+// from "../setup" and from "twisted-ts/testing" take from the same list.
+export { flushLoggedErrors, loggedErrors };
+
 const escaped: unknown[] = [];
-
-function capture(event: LogEvent): void {
-  if (event.isError) captured.push(event);
-}
 
 function isGcReport(event: LogEvent): boolean {
   return typeof event.why === "string" && event.why.startsWith("Unhandled error in Deferred");
-}
-
-/**
- * Takes (and returns) the error events logged so far in this test, optionally only those whose
- * failure matches one of `types`; the rest stay and fail the test unless flushed too.
- */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export function flushLoggedErrors(...types: Function[]): LogEvent[] {
-  const taken: LogEvent[] = [];
-  for (let i = 0; i < captured.length; ) {
-    const e = captured[i];
-    const matches = types.length === 0 || (e.failure !== undefined && e.failure.check(...types) !== null);
-    if (matches) {
-      taken.push(e);
-      captured.splice(i, 1);
-    } else {
-      i++;
-    }
-  }
-  return taken;
-}
-
-/** The error events logged so far in this test, left in place. */
-export function loggedErrors(): readonly LogEvent[] {
-  return captured;
 }
 
 function onUnhandledRejection(reason: unknown): void {
@@ -53,17 +28,15 @@ function onUnhandledRejection(reason: unknown): void {
 
 export const mochaHooks = {
   beforeAll(): void {
-    removeObserver(defaultObserver);
-    addObserver(capture);
+    _startCapturingErrors();
     process.on("unhandledRejection", onUnhandledRejection);
   },
   beforeEach(): void {
-    captured.length = 0;
+    flushLoggedErrors();
     escaped.length = 0;
   },
   afterEach(): void {
-    const unexpected = captured.filter((e) => !isGcReport(e));
-    captured.length = 0;
+    const unexpected = flushLoggedErrors().filter((e) => !isGcReport(e));
     const rejections = escaped.splice(0);
     if (unexpected.length > 0) {
       const lines = unexpected.map((e) => `  - ${e.message}${e.failure ? `\n${e.failure.getTraceback()}` : ""}`);
@@ -75,7 +48,6 @@ export const mochaHooks = {
   },
   afterAll(): void {
     process.off("unhandledRejection", onUnhandledRejection);
-    removeObserver(capture);
-    addObserver(defaultObserver);
+    _stopCapturingErrors();
   },
 };

@@ -39,6 +39,8 @@ interface Example {
   kind: "program" | "mocha" | "python";
   expected: string;
   args: string[];
+  /** A mocha example run with the twisted-ts/testing/mocha plugin. */
+  plugin: boolean;
 }
 
 /** Every file under `dir`, recursively, as absolute paths in a stable order. */
@@ -78,7 +80,8 @@ function findExamples(): { examples: Example[]; modules: string[] } {
       continue;
     }
     const kind = file.endsWith(".py") ? "python" : file.endsWith(".test.ts") ? "mocha" : "program";
-    examples.push({ name, file, kind, expected, args: argsOf(file) });
+    const plugin = kind === "mocha" && fs.readFileSync(file, "utf8").split("\n", 1)[0].includes("--require twisted-ts/testing/mocha");
+    examples.push({ name, file, kind, expected, args: argsOf(file), plugin });
   }
   return { examples, modules };
 }
@@ -133,7 +136,9 @@ describe("docs: every example runs and prints its expected output", function () 
         if (python === undefined) return;
         result = await runChild(python, [rel, ...ex.args], { cwd: REPO, timeoutMs: 30_000 });
       } else if (ex.kind === "mocha") {
-        const args = [mocha, "--no-config", "--no-package", "--require", preload, "--reporter", "spec", "--no-color", rel];
+        // A first line `// Run: npx mocha --require twisted-ts/testing/mocha NAME.test.ts` adds the plugin.
+        const plugin = ex.plugin ? ["--require", "twisted-ts/testing/mocha"] : [];
+        const args = [mocha, "--no-config", "--no-package", "--require", preload, ...plugin, "--reporter", "spec", "--no-color", rel];
         result = await runChild(process.execPath, args, { cwd: REPO, timeoutMs: 30_000 });
       } else {
         result = await runChild(process.execPath, [bin, "run", rel, ...ex.args], { cwd: REPO, timeoutMs: 30_000 });
@@ -208,7 +213,7 @@ describe("docs: every code block is an example file, unchanged", () => {
   const markdown = [...walk(DOCS).filter((f) => f.endsWith(".md") && !f.startsWith(path.join(DOCS, "api"))), path.join(REPO, "README.md")];
 
   it("finds the pages", () => {
-    for (const page of ["howto/scheduling.md", "howto/asyncio-style.md", "howto/deferreds.md", "howto/cooperator.md", "howto/scheduler.md", "howto/testing.md", "porting.md"]) {
+    for (const page of ["howto/scheduling.md", "howto/asyncio-style.md", "howto/deferreds.md", "howto/cooperator.md", "howto/scheduler.md", "howto/testing.md", "howto/protocols.md", "porting.md"]) {
       expect(fs.existsSync(path.join(DOCS, page)), page).to.equal(true);
     }
   });

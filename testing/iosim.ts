@@ -1,0 +1,377 @@
+/**
+ * Two protocols connected in memory, as `twisted.test.iosim`: `FakeTransport`, `IOPump`,
+ * `connect`, `connectedServerAndClient`.
+ * @module
+ */
+import { Failure } from "../core/failure";
+import type { Address } from "../net/address";
+import { ConnectionDone, ConnectionRefusedError } from "../net/errors";
+import type { ClientFactory } from "../net/factory";
+import type { Data, IConsumer, IProducer, IPushProducer, ITCPTransport } from "../net/interfaces";
+import type { Protocol } from "../net/protocol";
+import { dataToBuffer } from "./string-transport";
+import type { MemoryReactor, MemoryReactorClock } from "./memory-reactor";
+
+/** The address of a FakeTransport's ends (an opaque, unique value, as Twisted's FakeAddress). */
+export class FakeAddress {
+  /** `FakeAddress()`. */
+  toString(): string {
+    return "FakeAddress()";
+  }
+}
+
+let nextSerial = 0;
+
+/**
+ * One end of an in-memory connection: what a protocol writes is buffered until an
+ * {@link IOPump} moves it to the other end's protocol. `loseConnection()` only marks it
+ * `disconnecting`; the pump then tells both protocols (`connectionLost` with
+ * `disconnectReason`, ConnectionDone by default).
+ */
+export class FakeTransport implements ITCPTransport, IConsumer, IPushProducer {
+  /** True once this end asked to close. */
+  disconnecting = false;
+  /** True once the pump has delivered the close. */
+  disconnected = false;
+  /** The reason given to the protocol's `connectionLost`. */
+  disconnectReason: Error = new ConnectionDone("Connection done");
+  /** The registered producer, or null. */
+  producer: IProducer | null = null;
+  /** Whether the registered producer is streaming. */
+  streamingProducer = false;
+  /** The protocol of this end. */
+  readonly protocol: Protocol;
+  /** True for the server's end. */
+  readonly isServer: boolean;
+  /** A number unique to each transport, in creation order. */
+  readonly serial: number;
+  /** What `getHost()` returns. */
+  hostAddress: Address | FakeAddress;
+  /** What `getPeer()` returns. */
+  peerAddress: Address | FakeAddress;
+  /** The data written and not yet pumped. */
+  stream: Buffer[] = [];
+
+  constructor(protocol: Protocol, isServer: boolean, hostAddress?: Address | null, peerAddress?: Address | null) {
+    this.protocol = protocol;
+    this.isServer = isServer;
+    this.serial = nextSerial++;
+    this.hostAddress = hostAddress ?? new FakeAddress();
+    this.peerAddress = peerAddress ?? new FakeAddress();
+    for (const name of [
+      "write", "writeSequence", "loseConnection", "abortConnection", "loseWriteConnection", "getPeer", "getHost",
+      "registerProducer", "unregisterProducer", "stopConsuming", "pauseProducing", "resumeProducing",
+      "stopProducing", "getTcpNoDelay", "setTcpNoDelay", "getTcpKeepAlive", "setTcpKeepAlive",
+    ] as const) {
+      (this as Record<string, unknown>)[name] = (this[name] as (...a: unknown[]) => unknown).bind(this);
+    }
+  }
+
+  /** `FakeTransport<S,0,Echo>`, as Twisted's repr. */
+  toString(): string {
+    return `FakeTransport<${this.isServer ? "S" : "C"},${this.serial},${this.protocol.constructor.name}>`;
+  }
+
+  /** Buffers `data` for the pump (ignored once disconnecting). @throws TypeError for non-data. */
+  write(data: Data): void {
+    const b = dataToBuffer(data, "FakeTransport.write");
+    if (this.disconnecting) return;
+    if (b.length > 0) this.stream.push(Buffer.from(b));
+  }
+
+  /** `write` of the concatenation. */
+  writeSequence(data: Iterable<Data>): void {
+    const parts: Buffer[] = [];
+    for (const d of data) parts.push(dataToBuffer(d, "FakeTransport.writeSequence"));
+    this.write(Buffer.concat(parts));
+  }
+
+  /** Marks this end `disconnecting`; the pump delivers the close. */
+  loseConnection(): void {
+    this.disconnecting = true;
+  }
+
+  /** As `loseConnection` (the close is delivered by the pump). */
+  abortConnection(): void {
+    this.disconnecting = true;
+  }
+
+  /** Does nothing. */
+  loseWriteConnection(): void {}
+
+  /** Calls the protocol's `connectionLost` with `disconnectReason` (the pump does). */
+  reportDisconnect(): void {
+    this.protocol.connected = false;
+    this.protocol.connectionLost(new Failure(this.disconnectReason));
+  }
+
+  /** `"iosim"`. */
+  logPrefix(): string {
+    return "iosim";
+  }
+
+  /** `peerAddress`. */
+  getPeer(): Address {
+    return this.peerAddress as Address;
+  }
+
+  /** `hostAddress`. */
+  getHost(): Address {
+    return this.hostAddress as Address;
+  }
+
+  /** Registers `producer`; a non-streaming one is asked for data at once and on each pump. */
+  registerProducer(producer: IProducer, streaming: boolean): void {
+    this.producer = producer;
+    this.streamingProducer = streaming;
+    if (!streaming) (producer as unknown as { resumeProducing(): void }).resumeProducing();
+  }
+
+  /** Forgets the producer. */
+  unregisterProducer(): void {
+    this.producer = null;
+  }
+
+  /** Unregisters the producer and loses the connection. */
+  stopConsuming(): void {
+    this.unregisterProducer();
+    this.loseConnection();
+  }
+
+  /** Does nothing. */
+  pauseProducing(): void {}
+  /** Does nothing. */
+  resumeProducing(): void {}
+  /** Loses the connection. */
+  stopProducing(): void {
+    this.loseConnection();
+  }
+
+  /** False. */
+  getTcpNoDelay(): boolean {
+    return false;
+  }
+  /** Does nothing. */
+  setTcpNoDelay(_enabled: boolean): void {}
+  /** False. */
+  getTcpKeepAlive(): boolean {
+    return false;
+  }
+  /** Does nothing. */
+  setTcpKeepAlive(_enabled: boolean): void {}
+
+  /** Asks a non-streaming producer for more (each pump). @internal */
+  _checkProducer(): void {
+    const producer = this.producer as { resumeProducing?(): void } | null;
+    if (producer !== null && !this.streamingProducer) producer.resumeProducing?.();
+  }
+
+  /** Takes what was written since the last pump (null when nothing). */
+  getOutBuffer(): Buffer | null {
+    const s = this.stream;
+    if (s.length === 0) return null;
+    this.stream = [];
+    return s.length === 1 ? s[0] : Buffer.concat(s);
+  }
+
+  /** Delivers `buf` to this end's protocol. */
+  bufferReceived(buf: Buffer): void {
+    this.protocol.dataReceived(buf);
+  }
+}
+
+/** A FakeTransport for a client protocol. */
+export function makeFakeClient(clientProtocol: Protocol): FakeTransport {
+  return new FakeTransport(clientProtocol, false);
+}
+
+/** A FakeTransport for a server protocol. */
+export function makeFakeServer(serverProtocol: Protocol): FakeTransport {
+  return new FakeTransport(serverProtocol, true);
+}
+
+/**
+ * Moves bytes between two FakeTransports. `pump()` moves what each side wrote since the last
+ * pump (or delivers a pending close); `flush()` pumps until nothing moves. With a clock, each
+ * pump first runs the calls due on it (`advance(0)`).
+ */
+export class IOPump {
+  constructor(
+    /** The client protocol. */
+    readonly client: Protocol,
+    /** The server protocol. */
+    readonly server: Protocol,
+    /** The client's transport. */
+    readonly clientIO: FakeTransport,
+    /** The server's transport. */
+    readonly serverIO: FakeTransport,
+    /** Log each step to the console. */
+    readonly debug = false,
+    /** A clock advanced by 0 on each pump. */
+    readonly clock: MemoryReactorClock | null = null,
+  ) {
+    this.pump = this.pump.bind(this);
+    this.flush = this.flush.bind(this);
+  }
+
+  /**
+   * Pumps until nothing moves (at most 1000 times).
+   * @returns true when anything moved.
+   * @throws Error "Too long" when data still moves after 1000 pumps.
+   */
+  flush(debug = false): boolean {
+    let result = false;
+    for (let i = 0; i < 1000; i++) {
+      if (!this.pump(debug)) return result;
+      result = true;
+    }
+    throw new Error("IOPump.flush: Too long (data still moving after 1000 pumps)");
+  }
+
+  /**
+   * Moves what each side wrote to the other; when nothing was written, delivers one pending
+   * close (to both sides' protocols).
+   * @returns true when data or a close moved.
+   */
+  pump(debug = false): boolean {
+    const log = this.debug || debug;
+    if (this.clock !== null) this.clock.advance(0);
+    if (log) console.log("-- GLUG --");
+    const sData = this.serverIO.getOutBuffer();
+    const cData = this.clientIO.getOutBuffer();
+    this.clientIO._checkProducer();
+    this.serverIO._checkProducer();
+    if (log) {
+      console.log(".");
+      if (cData !== null) console.log(`C: ${JSON.stringify(cData.toString("latin1"))}`);
+      if (sData !== null) console.log(`S: ${JSON.stringify(sData.toString("latin1"))}`);
+    }
+    if (cData !== null) this.serverIO.bufferReceived(cData);
+    if (sData !== null) this.clientIO.bufferReceived(sData);
+    if (cData !== null || sData !== null) return true;
+    if (this.serverIO.disconnecting && !this.serverIO.disconnected) {
+      if (log) console.log("* C");
+      this.serverIO.disconnected = true;
+      this.clientIO.disconnecting = true;
+      this.clientIO.reportDisconnect();
+      return true;
+    }
+    if (this.clientIO.disconnecting && !this.clientIO.disconnected) {
+      if (log) console.log("* S");
+      this.clientIO.disconnected = true;
+      this.serverIO.disconnecting = true;
+      this.serverIO.reportDisconnect();
+      return true;
+    }
+    return false;
+  }
+}
+
+/** Options of `connect` and `connectedServerAndClient`. */
+export interface ConnectOptions {
+  /** Flush once connected, so greetings are exchanged (default true). */
+  greet?: boolean;
+  /** Log each pump step (default false). */
+  debug?: boolean;
+  /** A clock the pump advances by 0 on each pump. */
+  clock?: MemoryReactorClock | null;
+}
+
+/**
+ * Connects `serverProtocol` to `serverTransport` and `clientProtocol` to `clientTransport`
+ * (server first), and returns the pump between them, flushed once when `greet`.
+ */
+export function connect(
+  serverProtocol: Protocol,
+  serverTransport: FakeTransport,
+  clientProtocol: Protocol,
+  clientTransport: FakeTransport,
+  options: ConnectOptions = {},
+): IOPump {
+  serverProtocol.makeConnection(serverTransport);
+  clientProtocol.makeConnection(clientTransport);
+  const pump = new IOPump(clientProtocol, serverProtocol, clientTransport, serverTransport, options.debug ?? false, options.clock ?? null);
+  if (options.greet ?? true) pump.flush();
+  return pump;
+}
+
+function make<P>(what: string, maker: (new () => P) | (() => P)): P {
+  if (typeof maker !== "function") throw new TypeError(`connectedServerAndClient: ${what} must be a class or a function, got ${String(maker)}`);
+  // A class (has a prototype with its own constructor and is not an arrow) is called with new.
+  const isClass = /^class[\s{]/.test(Function.prototype.toString.call(maker)) || (maker.prototype !== undefined && Object.getOwnPropertyNames(maker.prototype).length > 1);
+  return isClass ? new (maker as new () => P)() : (maker as () => P)();
+}
+
+/** What `connectedServerAndClient` returns. */
+export interface ServerAndClient<S extends Protocol, C extends Protocol> {
+  /** The server protocol. */
+  server: S;
+  /** The client protocol. */
+  client: C;
+  /** The pump between them. */
+  pump: IOPump;
+}
+
+/**
+ * A server and a client protocol connected in memory: makes both (each a class, called with
+ * `new`, or a function returning the protocol), connects them over FakeTransports and returns
+ * them with the pump (flushed once unless `greet` is false).
+ *
+ * @example
+ * ```ts
+ * const { server, client, pump } = connectedServerAndClient(EchoServer, AccumulatingProtocol);
+ * client.transport!.write("hi");
+ * pump.flush();
+ * expect(client.data.toString()).to.equal("hi");
+ * ```
+ */
+export function connectedServerAndClient<S extends Protocol, C extends Protocol>(
+  server: (new () => S) | (() => S),
+  client: (new () => C) | (() => C),
+  options: ConnectOptions = {},
+): ServerAndClient<S, C> {
+  const c = make("client", client);
+  const s = make("server", server);
+  const cio = makeFakeClient(c);
+  const sio = makeFakeServer(s);
+  const pump = connect(s, sio, c, cio, options);
+  return { server: s, client: c, pump };
+}
+
+/**
+ * Completes the connections a MemoryReactor recorded, as Twisted's iosim.ConnectionCompleter:
+ * `succeedOnce()` connects the first client whose port matches a listening server's and returns
+ * the pump; `failOnce()` fails the first attempt (`ConnectionRefusedError` by default).
+ */
+export class ConnectionCompleter {
+  readonly #reactor: MemoryReactor;
+
+  constructor(memoryReactor: MemoryReactor) {
+    this.#reactor = memoryReactor;
+  }
+
+  /** Connects one recorded client to a recorded server on its port; undefined when none matches. */
+  succeedOnce(debug = false): IOPump | undefined {
+    const r = this.#reactor;
+    for (let i = 0; i < r.tcpClients.length; i++) {
+      const clientInfo = r.tcpClients[i];
+      for (const serverInfo of r.tcpServers) {
+        if (serverInfo[0] !== clientInfo[1]) continue;
+        r.tcpClients.splice(i, 1);
+        r.connectors.splice(i, 1);
+        const clientProtocol = clientInfo[2].buildProtocol(null as unknown as Address) as Protocol;
+        const serverProtocol = serverInfo[1].buildProtocol(null as unknown as Address) as Protocol;
+        return connect(serverProtocol, makeFakeServer(serverProtocol), clientProtocol, makeFakeClient(clientProtocol), { debug });
+      }
+    }
+    return undefined;
+  }
+
+  /** Fails the first recorded connection attempt with `reason`. */
+  failOnce(reason: Failure = new Failure(new ConnectionRefusedError())): void {
+    const info = this.#reactor.tcpClients.shift();
+    const connector = this.#reactor.connectors.shift();
+    if (info === undefined || connector === undefined) throw new Error("ConnectionCompleter.failOnce: no connection attempt recorded");
+    (info[2] as ClientFactory).clientConnectionFailed(connector, reason);
+  }
+}
