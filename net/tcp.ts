@@ -83,6 +83,19 @@ export function acceptedAddresses(port: ListeningPort, socket: net.Socket): { ho
   return tcpAddresses(socket);
 }
 
+/**
+ * A TCP socket connecting to `host`:`port` (from `bind`'s local address when given), half-open
+ * allowed: the transport decides what a peer's FIN means. @internal
+ */
+export function connectSocket(host: string, port: number, bind: [string, number] | null): net.Socket {
+  return net.connect({
+    host,
+    port,
+    allowHalfOpen: true,
+    ...(bind !== null ? { localAddress: bind[0], localPort: bind[1] } : {}),
+  });
+}
+
 /** `reactor.connectTCP`: see {@link IReactorTCP}. @internal */
 export function connectTCP(reactor: Reactor, host: string, port: number, factory: ClientFactory, options?: TCPConnectOptions): Connector {
   const { timeout, bind } = checkConnectTCP("connectTCP", host, port, factory, options);
@@ -92,13 +105,7 @@ export function connectTCP(reactor: Reactor, host: string, port: number, factory
     {
       event: "connect",
       destination: tcpDestination(host, port),
-      connect: () =>
-        net.connect({
-          host,
-          port,
-          allowHalfOpen: true,
-          ...(bind !== null ? { localAddress: bind[0], localPort: bind[1] } : {}),
-        }),
+      connect: () => connectSocket(host, port, bind),
       addressesOf: tcpAddresses,
     },
     timeout,

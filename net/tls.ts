@@ -2,7 +2,6 @@
  * TLS: `listenSSL` and `connectSSL` on `node:tls` (Twisted's `twisted.internet.ssl` ports).
  * @module
  */
-import * as net from "node:net";
 import * as tls from "node:tls";
 import { describeValue } from "../core/validate";
 import { msg } from "../log";
@@ -12,7 +11,7 @@ import type { ClientFactory } from "./factory";
 import type { IProtocolFactory, TCPConnectOptions, TCPListenOptions, TLSOptions } from "./interfaces";
 import { ListeningPort } from "./listening-port";
 import { clientTLSOptions } from "./stream-transport";
-import { acceptedAddresses, checkConnectTCP, checkListenTCP, tcpAddresses, tcpDestination, tcpServerHost } from "./tcp";
+import { acceptedAddresses, checkConnectTCP, checkListenTCP, connectSocket, tcpAddresses, tcpDestination, tcpServerHost } from "./tcp";
 
 function checkTLS(caller: string, options: unknown): asserts options is TLSOptions {
   if (options === null || typeof options !== "object") {
@@ -78,12 +77,7 @@ export function connectSSL(
           clientTLSOptions(
             tlsOptions,
             host,
-            net.connect({
-              host,
-              port,
-              allowHalfOpen: true,
-              ...(bind !== null ? { localAddress: bind[0], localPort: bind[1] } : {}),
-            }),
+            connectSocket(host, port, bind),
           ),
         ),
       addressesOf: tcpAddresses,
