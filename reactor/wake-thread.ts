@@ -18,6 +18,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
+import { err } from "../log";
 
 /** At most this many reactors use the thread at once; others fall back to host timers. */
 const SLOTS = 64;
@@ -70,15 +71,13 @@ export class WakeThread {
     this.#worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { control: this.#control.buffer, deadlines: this.#deadlines.buffer },
-      // The thread needs no stdio and must not keep the process alive: reactors keep it alive
-      // while they run, by a handle of their own.
-      stdout: false,
-      stderr: false,
-      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
+      // Plain JavaScript: none of the parent's flags (a `-r ts-node/register` would load the
+      // TypeScript compiler into the thread for nothing).
+      execArgv: [],
     });
     this.#worker.on("message", (slot: number) => this.#owners[slot]?.());
-    this.#worker.on("error", () => this.#disable());
-    this.#worker.on("exit", () => this.#disable());
+    this.#worker.on("error", (e: unknown) => this.#disable(e));
+    this.#worker.on("exit", (code: number) => this.#disable(new Error(`the wake thread exited with code ${code}`)));
     // After the listeners: adding a "message" listener refs the worker's port again.
     this.#worker.unref();
   }
@@ -127,9 +126,14 @@ export class WakeThread {
     Atomics.notify(this.#control, 0);
   }
 
-  /** The worker died (it should not): wake every owner so each falls back to host timers. */
-  #disable(): void {
-    if (WakeThread.#instance === this) WakeThread.#instance = null;
+  /**
+   * The worker died (it should not): reported once, then every owner is woken so that each
+   * falls back to host timers (never early, about a millisecond late).
+   */
+  #disable(why: unknown): void {
+    if (WakeThread.#instance !== this) return;
+    WakeThread.#instance = null;
+    err(why, "The reactor's wake thread stopped; timed calls fall back to host timers:");
     const owners = this.#owners.splice(0, SLOTS, ...new Array<undefined>(SLOTS).fill(undefined));
     for (const owner of owners) owner?.();
   }

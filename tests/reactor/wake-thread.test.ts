@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { Reactor } from "../../reactor";
 import { WakeThread } from "../../reactor/wake-thread";
 
@@ -39,6 +41,54 @@ describe("WakeThread", () => {
     await sleep(30);
     expect([a, b]).to.deep.equal([0, 0]);
     thread.release(slotA);
+  });
+
+  it("keeps waking, cycle after cycle, and stays alive (the reactor's precise path, not its fallback)", async () => {
+    const thread = WakeThread.get()!;
+    let early = 0;
+    let wakes = 0;
+    await new Promise<void>((resolve) => {
+      let due = 0;
+      const arm = (): void => {
+        const ms = 0.2 + Math.random();
+        due = performance.now() + ms;
+        thread.arm(slot, ms);
+      };
+      const slot = thread.claim(() => {
+        if (performance.now() < due) early++;
+        if (++wakes === 50) {
+          thread.release(slot);
+          resolve();
+        } else arm();
+      });
+      arm();
+    });
+    await sleep(50);
+    expect(wakes).to.equal(50);
+    expect(early).to.equal(0);
+    // The thread did not die (a dead thread wakes its owners once, then reactors use host timers).
+    expect(WakeThread.get()).to.equal(thread);
+  });
+
+  it("stays alive in a process started with node's own flags (-r ts-node/register)", function () {
+    this.timeout(60_000);
+    // The thread must not inherit the parent's flags: loading ts-node into it once ran it out
+    // of memory, and every reactor silently fell back to host timers.
+    const module = path.join(__dirname, "..", "..", "reactor", "wake-thread.ts");
+    const program = `
+      const { WakeThread } = require(${JSON.stringify(module)});
+      const t = WakeThread.get();
+      let wakes = 0;
+      const slot = t.claim(() => { if (++wakes < 20) t.arm(slot, 1); });
+      t.arm(slot, 1);
+      setTimeout(() => { console.log(JSON.stringify({ wakes, alive: WakeThread.get() === t })); process.exit(0); }, 1500);
+    `;
+    const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", program], {
+      cwd: path.join(__dirname, "..", ".."),
+      encoding: "utf8",
+    });
+    expect(child.stderr).to.equal("");
+    expect(JSON.parse(child.stdout)).to.deep.equal({ wakes: 20, alive: true });
   });
 
   it("is shared: one thread for every reactor", () => {
