@@ -464,14 +464,19 @@ export class Reactor implements IReactorTime, IReactorCore {
     this.#hostTimerDeadline = Infinity;
   }
 
-  /** A message from the wake thread (or a hint that it died: then host timers only). */
+  /**
+   * A message from the wake thread (or a hint that it died: then host timers only). The pass runs
+   * from setImmediate, as from a host timer, on a shallow stack: run inside the message event
+   * (or from process.nextTick), a deep inlineCallbacks recursion failing near the stack limit
+   * spun or ran out of memory (tests/reliability/hangs.test.ts). See docs/design/wake-up.md.
+   */
   readonly #onWake = (): void => {
     this.#wakeDeadline = Infinity;
     if (this.#wake !== null && WakeThread.get() !== this.#wake) {
       this.#wake = null;
       this.#wakeSlot = -2;
     }
-    if (this.#looping() && !this.#inPass) this.#pass();
+    if (this.#looping() && !this.#inPass) this.#armImmediate();
   };
 
   readonly #onHostTimer = (): void => {
