@@ -426,11 +426,8 @@ export class Reactor implements IReactorTime, IReactorCore {
       return;
     }
     this.#disarmWakeThread();
-    if (this.#hostTimer !== undefined) {
-      if (this.#hostTimerDeadline === deadline) return;
-      clearTimeout(this.#hostTimer);
-      this.#hostTimer = undefined;
-    }
+    if (this.#hostTimer !== undefined && this.#hostTimerDeadline === deadline) return;
+    this.#clearHostTimer();
     // Nothing scheduled (Infinity): no timer; the keep-alive handle holds the loop meanwhile.
     if (deadline === Infinity) return;
     this.#hostTimerDeadline = deadline;
