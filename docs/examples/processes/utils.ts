@@ -1,5 +1,6 @@
 import type { Reactor } from "twisted-ts/reactor";
-import { getProcessOutput, getProcessOutputAndValue, getProcessValue } from "twisted-ts/net";
+import { getProcessOutput, getProcessOutputAndValue, getProcessValue, IOError } from "twisted-ts/net";
+import { Failure } from "twisted-ts/defer";
 
 export async function main(reactor: Reactor): Promise<void> {
   // These take the arguments without argv[0], as twisted.internet.utils does.
@@ -16,6 +17,14 @@ export async function main(reactor: Reactor): Promise<void> {
   try {
     await getProcessOutput("/bin/sh", ["-c", "echo oops >&2"], { reactor });
   } catch (e) {
-    console.log(`${(e as Error).name}: ${(e as Error).message}`);
+    if (!(e instanceof IOError)) throw e;
+    console.log(`${e.name}: ${e.message}`);
+    // As in Twisted, e.processEnded fails with the end reason once the child has ended;
+    // left unhandled, it is logged as an unhandled error when garbage-collected.
+    const reason = await e.processEnded.then(
+      () => "fired",
+      (f: unknown) => (f instanceof Failure ? f.value : f) as Error,
+    );
+    console.log(`then: ${typeof reason === "string" ? reason : reason.name}`);
   }
 }
