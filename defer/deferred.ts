@@ -551,10 +551,11 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   /** Pauses this Deferred until `source` has a result, then continues with it. */
   #chainOnto(source: Deferred<unknown>): void {
-    this.#addPause(1);
     // `source` is not running its callbacks (it has no result, or is paused/waiting), so adding
-    // the step does not run it now; `source`'s own loop reaches it when it can.
+    // the step does not run it now; `source`'s own loop reaches it when it can. The step goes in
+    // first: if adding it throws (out of stack), this Deferred is not left paused for ever.
     source.#add(new Continuation(this as Deferred<unknown>));
+    this.#addPause(1);
   }
 
   /**
@@ -634,12 +635,24 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
               break;
             } else {
               // A Continuation: hand our result to the Deferred waiting on us, and process it first.
+              // No call may throw between taking the step and handing the result over (out of
+              // stack, the catch would drop the result and leave `waiting` paused for ever): the
+              // pause count's usual case is inlined; the untracking is best-effort.
               const waiting = (step as Continuation).waiting;
+              const ws = waiting.#state;
+              if ((ws & PAUSE_MASK) !== 0 && (ws & PAUSE_MASK) !== PAUSE_MASK) waiting.#state = ws - PAUSE_ONE;
+              else waiting.#addPause(-1);
               waiting.#result = current.#result;
               current.#result = null;
               const record = current.#extra?.failureRecord;
-              if (record !== undefined) untrack(record);
-              waiting.#addPause(-1);
+              if (record !== undefined) {
+                record.failure = undefined;
+                try {
+                  untrack(record);
+                } catch {
+                  // out of stack: the record stays, with nothing to report
+                }
+              }
               (stack ??= []).push(current);
               current = waiting;
               finished = false;
@@ -681,8 +694,14 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
           // As much of this chain as can run now has run.
           const extra = current.#extra;
           if (extra !== undefined) extra.chainedTo = undefined;
-          if (current.#result instanceof Failure) current.#trackFailure(current.#result);
-          else if (extra?.failureRecord !== undefined) untrack(extra.failureRecord);
+          // Not retried by the catch below: a throw here (only when out of stack, on entering
+          // the call) would redo this same bookkeeping for ever. The failure goes untracked.
+          try {
+            if (current.#result instanceof Failure) current.#trackFailure(current.#result);
+            else if (extra?.failureRecord !== undefined) untrack(extra.failureRecord);
+          } catch {
+            // out of stack
+          }
           if (current.#state >> HEAD_SHIFT === current.#tail) {
             // All run: the next step goes in #s0 again, so a long-lived fired Deferred that keeps
             // being given steps uses no more room. A long overflow array is let go.

@@ -463,9 +463,7 @@ export class Reactor implements IReactorTime, IReactorCore {
 
   /**
    * A message from the wake thread (or a hint that it died: then host timers only). The pass runs
-   * from setImmediate, as from a host timer, on a shallow stack: run inside the message event
-   * (or from process.nextTick), a deep inlineCallbacks recursion failing near the stack limit
-   * spun or ran out of memory (tests/reliability/hangs.test.ts). See docs/design/wake-up.md.
+   * in the message event itself: a setImmediate hop would add its latency to every wake-up.
    */
   readonly #onWake = (): void => {
     this.#wakeDeadline = Infinity;
@@ -473,7 +471,7 @@ export class Reactor implements IReactorTime, IReactorCore {
       this.#wake = null;
       this.#wakeSlot = -2;
     }
-    if (this.#looping() && !this.#inPass) this.#armImmediate();
+    if (this.#looping() && !this.#inPass) this.#pass();
   };
 
   readonly #onHostTimer = (): void => {
