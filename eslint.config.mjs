@@ -27,6 +27,7 @@ export default tseslint.config(
   {
     ignores: [
       "dist/**",
+      ".bench-build/**",
       "node_modules/**",
       "coverage/**",
       "docs/api/**",

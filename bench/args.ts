@@ -15,6 +15,8 @@ export interface BenchOptions {
   python: string;
   /** false with --no-twisted. */
   twisted: boolean;
+  /** --sources: run the TypeScript sources through ts-node instead of a compiled copy. */
+  sources: boolean;
   help: boolean;
 }
 
@@ -25,7 +27,7 @@ export const DEFAULT_PYTHON = "/usr/bin/python3";
 export function usage(known: readonly { name: string; description: string }[]): string {
   const width = Math.max(...known.map((b) => b.name.length));
   return [
-    "usage: npm run bench -- [NAME...] [--quick] [--write | --no-write] [--python PATH] [--no-twisted]",
+    "usage: npm run bench -- [NAME...] [--quick] [--write | --no-write] [--python PATH] [--no-twisted] [--sources]",
     "",
     "  NAME          run only these benchmarks (default: all):",
     ...known.map((b) => `                  ${b.name.padEnd(width)}  ${b.description}`),
@@ -34,6 +36,7 @@ export function usage(known: readonly { name: string; description: string }[]): 
     "  --no-write    do not write them even for a full run",
     `  --python PATH the interpreter for the Twisted side (default ${DEFAULT_PYTHON})`,
     "  --no-twisted  skip the Twisted side",
+    "  --sources     run the sources through ts-node (default: a compiled copy in .bench-build/)",
     "  --help        this text",
   ].join("\n");
 }
@@ -44,13 +47,14 @@ export function usage(known: readonly { name: string; description: string }[]): 
  * @returns the options, or an error message (unknown option or benchmark, missing value).
  */
 export function parseArgs(argv: readonly string[], known: readonly string[]): { options: BenchOptions } | { error: string } {
-  const options: BenchOptions = { names: [], quick: false, write: undefined, python: DEFAULT_PYTHON, twisted: true, help: false };
+  const options: BenchOptions = { names: [], quick: false, write: undefined, python: DEFAULT_PYTHON, twisted: true, sources: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") options.quick = true;
     else if (a === "--write") options.write = true;
     else if (a === "--no-write") options.write = false;
     else if (a === "--no-twisted") options.twisted = false;
+    else if (a === "--sources") options.sources = true;
     else if (a === "--help" || a === "-h") options.help = true;
     else if (a === "--python" || a.startsWith("--python=")) {
       const value = a === "--python" ? argv[++i] : a.slice("--python=".length);

@@ -103,6 +103,9 @@ async function pingPong(ms: number): Promise<{ trips: number; p99: number }> {
   return { trips: rtts.length, p99: percentile(rtts, 0.99) };
 }
 
+/** Rounds of the fairness workload per side, interleaved: one long round each was at the mercy of drift. */
+const FAIRNESS_ROUNDS = 4;
+
 /** The 20 periods of the fairness workload, 3 to 17 ms, in seconds. */
 const PERIODS = Array.from({ length: 20 }, (_, i) => (3 + (14 * i) / 19) / 1000);
 
@@ -173,10 +176,21 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   const fairMs = ctx.quick ? 300 : 2000;
   await pingPongWithLoopingCalls(100); // warm-up of both sides
   await pingPongWithIntervals(100);
-  gc();
-  const withLoops = await pingPongWithLoopingCalls(fairMs);
-  gc();
-  const withIntervals = await pingPongWithIntervals(fairMs);
+  // Interleaved rounds (A B A B …), summed: the machine's drift over the run hits both sides.
+  const withLoops = { trips: 0, p99: 0, ticks: 0 };
+  const withIntervals = { trips: 0, p99: 0, ticks: 0 };
+  for (let i = 0; i < FAIRNESS_ROUNDS; i++) {
+    for (const [acc, side] of [
+      [withLoops, pingPongWithLoopingCalls],
+      [withIntervals, pingPongWithIntervals],
+    ] as const) {
+      gc();
+      const r = await side(fairMs / FAIRNESS_ROUNDS);
+      acc.trips += r.trips;
+      acc.ticks += r.ticks;
+      acc.p99 = Math.max(acc.p99, r.p99); // the worst round's p99
+    }
+  }
   const fairness = withLoops.trips / withIntervals.trips;
   const idle = await idleCpu(ctx.quick ? 300 : 2000);
   const twisted = await ctx.twisted.run("lateness.py", { calls, span: 1 });
@@ -225,9 +239,9 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
         ],
       },
       {
-        title: `Fairness: a TCP ping-pong beside 20 periodic timers (${fairMs / 1000} s each)`,
+        title: `Fairness: a TCP ping-pong beside 20 periodic timers (${fairMs / 1000} s each, in ${FAIRNESS_ROUNDS} interleaved rounds)`,
         table: {
-          columns: ["timers beside the ping-pong", "round trips", "p99 round trip", "timer calls"],
+          columns: ["timers beside the ping-pong", "round trips", "p99 round trip (worst round)", "timer calls"],
           numeric: [false, true, true, true],
           rows: [
             ["20 LoopingCalls on a Reactor", formatCount(withLoops.trips), formatNs(withLoops.p99 * 1e6), formatCount(withLoops.ticks)],

@@ -7,7 +7,6 @@
  * Both pools have as many threads as the machine has cores (at most 8).
  */
 import * as os from "node:os";
-import * as path from "node:path";
 import { Piscina } from "piscina";
 import { Reactor } from "../reactor";
 import { ThreadPool, deferToThreadPool } from "../net";
@@ -17,9 +16,10 @@ import { twistedHeadline, twistedRow } from "./benchmark";
 import { compare, formatCount } from "./harness";
 import { comparisonTable, type BenchResult } from "./report";
 import { sha256 } from "./thread-work";
+import { EXT, moduleFile } from "./paths";
 import type { ThreadOutcome } from "../net/thread-worker";
 
-const WORK = path.join(__dirname, "thread-work.ts");
+const WORK = moduleFile("bench/thread-work");
 const THREADS = Math.max(2, Math.min(8, os.cpus().length));
 const PIECE = 1 << 20;
 const TRIVIAL = "deferToThreadPool: trivial call";
@@ -28,7 +28,7 @@ const HASH_THREADS = "deferToThreadPool: hash 1 MB pieces";
 const HASH_MAIN = "main thread: hash 1 MB pieces";
 
 function workerEntry(): string {
-  return path.join(__dirname, "..", "net", "thread-worker.ts");
+  return moduleFile("net/thread-worker");
 }
 
 async function run(ctx: BenchContext): Promise<BenchResult> {
@@ -38,8 +38,9 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   const pool = new ThreadPool({ minThreads: THREADS, maxThreads: THREADS, name: "bench" });
   pool.start();
   // The raw figure: piscina with the same worker entry and the same number of threads.
-  const register = require.resolve("ts-node/register/transpile-only");
-  const raw = new Piscina({ filename: workerEntry(), minThreads: THREADS, maxThreads: THREADS, execArgv: ["--require", register] });
+  // From the sources, the threads load the .ts entry through ts-node, as ThreadPool's do.
+  const execArgv = EXT === ".ts" ? { execArgv: ["--require", require.resolve("ts-node/register/transpile-only")] } : {};
+  const raw = new Piscina({ filename: workerEntry(), minThreads: THREADS, maxThreads: THREADS, ...execArgv });
   const pieces = Array.from({ length: megabytes }, (_, i) => Buffer.alloc(PIECE, i));
   try {
     const trivial = await compare(

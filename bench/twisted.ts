@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Progress } from "./progress";
+import { REPO } from "./paths";
 
 /** One figure a script measured (the keys its JSON line uses). */
 export interface TwistedFigure {
@@ -150,7 +151,7 @@ export class TwistedRunner {
     this.#enabled = options.enabled ?? true;
     this.#timeoutMs = options.timeoutMs ?? 15 * 60_000;
     this.#checkTimeoutMs = options.checkTimeoutMs ?? 30_000;
-    this.#scriptDir = options.scriptDir ?? path.join(__dirname, "twisted");
+    this.#scriptDir = options.scriptDir ?? path.join(REPO, "bench", "twisted");
     this.#progress = options.progress;
   }
 

@@ -10,9 +10,10 @@ import * as path from "node:path";
 import type { BenchContext, Benchmark } from "./benchmark";
 import { compare, formatCount } from "./harness";
 import { comparisonTable, type BenchResult } from "./report";
+import { REPO } from "./paths";
 
-const BIN = path.join(__dirname, "..", "bin", "twisted-ts.js");
-const SERVER = path.join(__dirname, "workers-echo.cjs");
+const BIN = path.join(REPO, "bin", "twisted-ts.js");
+const SERVER = path.join(REPO, "bench", "workers-echo.cjs");
 const PAYLOAD = Buffer.alloc(64, 0x62);
 const TWO = "--workers 2: ping-pong round trips";
 const ONE = "one process: ping-pong round trips";

@@ -17,7 +17,7 @@ function error(argv: string[]): string {
 
 describe("bench/args: the command line", () => {
   it("defaults: every benchmark, full sizes, Twisted with /usr/bin/python3", () => {
-    expect(ok([])).to.deep.equal({ names: [], quick: false, write: undefined, python: DEFAULT_PYTHON, twisted: true, help: false });
+    expect(ok([])).to.deep.equal({ names: [], quick: false, write: undefined, python: DEFAULT_PYTHON, twisted: true, sources: false, help: false });
     expect(DEFAULT_PYTHON).to.equal("/usr/bin/python3");
   });
 
@@ -28,6 +28,7 @@ describe("bench/args: the command line", () => {
     expect(ok(["--write"]).write).to.equal(true);
     expect(ok(["--no-write"]).write).to.equal(false);
     expect(ok(["--no-twisted"]).twisted).to.equal(false);
+    expect(ok(["--sources"]).sources).to.equal(true);
     expect(ok(["--help"]).help).to.equal(true);
     expect(ok(["-h"]).help).to.equal(true);
   });
