@@ -23,11 +23,12 @@ import { err } from "../log";
 import type { IReactorTime } from "../core/interfaces";
 import { checkCallable, describeValue } from "../core/validate";
 import { AlreadyCalledError, CancelledError } from "./errors";
-import { fromAsync, fromPromise, isThenable, noopCanceller, settleFrom, type DeferredKit } from "./promise-interop";
-import { cancelledToTimeoutError, checkClock } from "./timeouts";
+import { fromAsync, fromPromise, isThenable, noopCanceller, observe, settleFrom, type DeferredKit } from "./promise-interop";
+import { addTimeout } from "./timeouts";
 import { Failure, asFailure } from "../core/failure";
 import { captureStack, formatDebugStacks, type DebugStacks } from "./debug-stacks";
 import { markObserved, track, unhandledRegistry, untrack, type FailureRecord } from "./unhandled";
+import { CHAIN_MARK, Chain, Continuation, Entry, NO_ARGS, passthru, type Fn } from "./steps";
 
 /**
  * The type of `callback` as a value: a method's type (bivariant in `T`, as a method is), so a
@@ -43,41 +44,6 @@ export type Awaitable<T> = T | Deferred<T> | PromiseLike<T>;
  * is never a result (`addCallback(x => ok ? x : failure)` stays `Deferred<typeof x>`).
  */
 export type ResultOf<U> = Exclude<U, Failure>;
-
-// The callback chain is an array with one slot per step. The common step, `addCallback(f)`
-// with no extra arguments, is stored as the bare function; every other step (errbacks, extra
-// arguments, addBoth, addCallbacks, chaining) as an Entry. The hot path (three callbacks, fired
-// once) thus allocates the Deferred and one four-slot array, nothing per callback.
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
-
-type Fn = (r: unknown, ...a: unknown[]) => unknown;
-
-/** A step of the chain that is not a bare callback: a callback/errback pair and their arguments. */
-class Entry {
-  constructor(
-    readonly callback: (r: unknown, ...a: unknown[]) => unknown,
-    readonly errback: (r: unknown, ...a: unknown[]) => unknown,
-    readonly callbackArgs: readonly unknown[],
-    readonly errbackArgs: readonly unknown[],
-  ) {}
-}
-
-/** A step that hands the result to a Deferred waiting on this one (chaining). */
-class Continuation {
-  constructor(readonly waiting: Deferred<unknown>) {}
-}
-
-/** A step of `chainDeferred`: fire `target` with the result; this chain goes on with `null`. */
-class Chain {
-  constructor(readonly target: Deferred<unknown>) {}
-}
-
-/**
- * Pushed on the walk's explicit stack above a Deferred that handed its result on through a
- * Chain step: if the target pauses, the walk goes back to the Deferred below the mark (whose own
- * chain does not wait on the target), where after a Continuation it would stop.
- */
-const CHAIN_MARK = Object.freeze({});
 
 // #state, a non-negative int32: three flag bits; the pause count in the four bits above them
 // (PAUSE_SPILLED when it is negative or too large for them: then it is #extra.paused); above
@@ -111,10 +77,6 @@ interface Extra {
   debug: DebugStacks | undefined;
 }
 
-/** The callback and errback that pass a result through unchanged; the loop skips them. */
-function passthru<T>(x: T): T {
-  return x;
-}
 
 /**
  * Whether `v` is a Deferred. A private-name brand check: unlike `instanceof` it calls no Proxy
@@ -335,21 +297,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     clock: IReactorTime,
     onTimeoutCancel?: (result: unknown, timeout: number) => unknown,
   ): Deferred<T> {
-    checkClock("addTimeout", clock);
-    if (onTimeoutCancel !== undefined && onTimeoutCancel !== null) checkCallable("addTimeout", onTimeoutCancel, "onTimeoutCancel");
-    let timedOut = false;
-    const delayedCall = clock.callLater(timeout, () => {
-      timedOut = true;
-      this.cancel();
-    });
-    this.addBoth((result: unknown) => {
-      if (!timedOut) return result;
-      return (onTimeoutCancel ?? cancelledToTimeoutError)(result, timeout);
-    });
-    return this.addBoth((result: unknown) => {
-      if (delayedCall.active()) delayedCall.cancel();
-      return result;
-    }) as Deferred<T>;
+    return addTimeout(this, timeout, clock, onTimeoutCancel);
   }
 
   /**
@@ -421,7 +369,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     const handles = typeof onRejected === "function";
-    return this.#observe(handles).then(onFulfilled, onRejected);
+    return observe(this, handles).then(onFulfilled, onRejected);
   }
 
   /**
@@ -430,7 +378,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * counts as handled.
    */
   asPromise(): Promise<T> {
-    return this.#observe(true);
+    return observe(this, true);
   }
 
   /**
@@ -744,26 +692,6 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     } catch {
       // Out of stack: the failure goes untracked (not reported as unhandled) rather than hang.
     }
-  }
-
-  #observe(handles: boolean): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#add(
-        new Entry(
-          (r: unknown) => {
-            resolve(r as T);
-            return r;
-          },
-          (f: unknown) => {
-            if (handles) markObserved(f as Failure);
-            reject((f as Failure).value);
-            return f;
-          },
-          NO_ARGS,
-          NO_ARGS,
-        ),
-      );
-    });
   }
 }
 

@@ -13,6 +13,8 @@
 import type { Deferred } from "./deferred";
 import { CancelledError } from "./errors";
 import { checkCallable, describeValue } from "../core/validate";
+import type { Failure } from "../core/failure";
+import { markObserved } from "./unhandled";
 
 /** What the functions here need of the Deferred class (given by deferred.ts). */
 export interface DeferredKit {
@@ -108,4 +110,25 @@ export function fromAsync<T>(kit: DeferredKit, f: (signal: AbortSignal) => Promi
     d.callback(r as T);
   }
   return d;
+}
+
+/**
+ * A Promise of `d`'s result where its chain stands (`then`, `asPromise`), rejected with the
+ * Failure's `value`; the result passes on unchanged. `handles`: the Failure counts as handled
+ * (not reported as unhandled).
+ */
+export function observe<T>(d: Deferred<T>, handles: boolean): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    d.addCallbacks(
+      (r: T) => {
+        resolve(r);
+        return r;
+      },
+      (f: Failure) => {
+        if (handles) markObserved(f);
+        reject(f.value);
+        return f;
+      },
+    );
+  });
 }

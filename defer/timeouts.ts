@@ -1,11 +1,12 @@
 /**
- * What `Deferred.addTimeout` (and task's `timeoutDeferred`) share: the check of the clock and
- * the translation of the timeout's cancellation into an error.
+ * `Deferred.addTimeout`, and what it shares with task's `timeoutDeferred`: the check of the
+ * clock and the translation of the timeout's cancellation into an error.
  * @module
  */
 import type { IReactorTime } from "../core/interfaces";
 import { Failure } from "../core/failure";
-import { describeValue } from "../core/validate";
+import { checkCallable, describeValue } from "../core/validate";
+import type { Deferred } from "./deferred";
 import { CancelledError, TimeoutError } from "./errors";
 
 /**
@@ -38,4 +39,28 @@ export function checkClock(caller: string, clock: unknown): asserts clock is IRe
       `${caller}: clock must be an IReactorTime (the reactor, a Clock: something with callLater), got ${describeValue(clock)}`,
     );
   }
+}
+
+/** `Deferred.addTimeout`: see its documentation. @internal */
+export function addTimeout<T>(
+  d: Deferred<T>,
+  timeout: number,
+  clock: IReactorTime,
+  onTimeoutCancel?: (result: unknown, timeout: number) => unknown,
+): Deferred<T> {
+  checkClock("addTimeout", clock);
+  if (onTimeoutCancel !== undefined && onTimeoutCancel !== null) checkCallable("addTimeout", onTimeoutCancel, "onTimeoutCancel");
+  let timedOut = false;
+  const delayedCall = clock.callLater(timeout, () => {
+    timedOut = true;
+    d.cancel();
+  });
+  d.addBoth((result: unknown) => {
+    if (!timedOut) return result;
+    return (onTimeoutCancel ?? cancelledToTimeoutError)(result, timeout);
+  });
+  return d.addBoth((result: unknown) => {
+    if (delayedCall.active()) delayedCall.cancel();
+    return result;
+  }) as Deferred<T>;
 }
