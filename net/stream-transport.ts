@@ -437,20 +437,10 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (this.#lost) return;
     let reason: unknown;
     if (this.#callbackError !== undefined) reason = this.#callbackError;
-    else {
-      // The stack of a reason made here would only show Node's event frames; capturing it was
-      // 6% of the CPU of a short connection (two per connection), so it is left out.
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      try {
-        if (this.#aborted) reason = new ConnectionAborted();
-        else if (this.#socketError !== undefined) reason = lostReason(this.#socketError, this.#socket, this.#secure);
-        else if (this.#writeClosed || this.#disconnecting) reason = new ConnectionDone();
-        else reason = new ConnectionLost("Connection to the other side was lost in a non-clean fashion: closed.");
-      } finally {
-        Error.stackTraceLimit = limit;
-      }
-    }
+    else if (this.#aborted) reason = withoutStack(() => new ConnectionAborted());
+    else if (this.#socketError !== undefined) reason = withoutStack(() => lostReason(this.#socketError!, this.#socket, this.#secure));
+    else if (this.#writeClosed || this.#disconnecting) reason = (cleanClose ??= withoutStack(() => new ConnectionDone()));
+    else reason = (peerClosed ??= withoutStack(() => new ConnectionLost("Connection to the other side was lost in a non-clean fashion: closed.")));
     this.#deliverLost(new Failure(reason));
   };
 
@@ -576,6 +566,27 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       err(e, `Unhandled Error in ${protocolName(p)}.connectionLost:`);
     }
     if (this.#onLost !== undefined) this.#onLost(reason);
+  }
+}
+
+/**
+ * The reasons of a clean close and of a peer that closed uncleanly: one instance each for every
+ * connection, as Twisted's CONNECTION_DONE and CONNECTION_LOST (each Failure wrapping them is new).
+ */
+let cleanClose: ConnectionDone | undefined;
+let peerClosed: ConnectionLost | undefined;
+
+/**
+ * `make()` without a stack trace: a reason made in a socket event would only show Node's frames,
+ * and capturing them was 6% of the CPU of a short connection.
+ */
+function withoutStack<E>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
