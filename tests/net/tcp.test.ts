@@ -121,6 +121,44 @@ describe("net/tcp", () => {
       expect(reason.check(ConnectionDone)).to.equal(ConnectionDone);
     });
 
+    it("writes made in one turn go out in one socket write: as dataReceived returns, else on the next tick", async () => {
+      class Replier extends Recorder {
+        override dataReceived(data: Buffer): void {
+          super.dataReceived(data);
+          this.transport!.write("a");
+          this.transport!.write(Buffer.from("b"));
+          this.transport!.write("c");
+          socketWritesAtReturn.push(socketWrites);
+        }
+      }
+      let socketWrites = 0;
+      const socketWritesAtReturn: number[] = [];
+      const { client } = await pair(Replier);
+      const original = net.Socket.prototype.write;
+      net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+        socketWrites++;
+        return (original as (...a: unknown[]) => boolean).apply(this, args);
+      } as typeof original;
+      try {
+        // From a timer: nothing is written until the next tick, then the three go out as one.
+        client.transport!.write("x");
+        client.transport!.write("y");
+        client.transport!.write("z");
+        expect(socketWrites).to.equal(0);
+        await new Promise((resolve) => process.nextTick(resolve));
+        expect(socketWrites).to.equal(1);
+        // From dataReceived: not while it runs; then one socket write for its three.
+        await client.received(3);
+        expect(socketWritesAtReturn).to.have.length.at.least(1);
+        expect(socketWritesAtReturn[0]).to.equal(1); // only the client's: the reply is not sent yet
+        await sleep(5);
+        expect(socketWrites).to.equal(1 + socketWritesAtReturn.length);
+        expect(client.text).to.equal("abc".repeat(socketWritesAtReturn.length));
+      } finally {
+        net.Socket.prototype.write = original;
+      }
+    });
+
     it("ignores writes once closing or closed", async () => {
       const { server, client } = await pair();
       client.transport!.write("a");
