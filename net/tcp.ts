@@ -52,7 +52,23 @@ export function checkConnectTCP(
 
 /** Where a TCP client connects to: IPv6Address for an IPv6 literal, else IPv4Address. @internal */
 export function tcpDestination(host: string, port: number): Address {
-  return net.isIPv6(host) ? ipAddress("TCP", host, port, "IPv6") : new IPv4Address("TCP", host, port);
+  // isIPv6 is a long regular expression: most hosts are ruled out by their lack of a colon.
+  return host.includes(":") && net.isIPv6(host) ? ipAddress("TCP", host, port, "IPv6") : new IPv4Address("TCP", host, port);
+}
+
+/** A dotted-quad IPv4 literal, as the kernel writes it (no leading zeros). */
+const IPV4_LITERAL = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * The addresses of a client's connected socket. Connected to an IPv4 literal, the peer is that
+ * destination: one getpeername (and its parsing) less per connection. @internal
+ */
+export function clientAddresses(socket: net.Socket, host: string, port: number): { host: Address; peer: Address } {
+  if (!IPV4_LITERAL.test(host)) return tcpAddresses(socket);
+  return {
+    host: ipAddress("TCP", socket.localAddress ?? "", socket.localPort ?? 0, socket.localFamily),
+    peer: new IPv4Address("TCP", host, port),
+  };
 }
 
 /** `reactor.listenTCP`: see {@link IReactorTCP}. @internal */
@@ -106,7 +122,7 @@ export function connectTCP(reactor: Reactor, host: string, port: number, factory
       event: "connect",
       destination: tcpDestination(host, port),
       connect: () => connectSocket(host, port, bind),
-      addressesOf: tcpAddresses,
+      addressesOf: (socket) => clientAddresses(socket, host, port),
     },
     timeout,
   );

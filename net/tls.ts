@@ -11,7 +11,7 @@ import type { ClientFactory } from "./factory";
 import type { IProtocolFactory, TCPConnectOptions, TCPListenOptions, TLSOptions } from "./interfaces";
 import { ListeningPort } from "./listening-port";
 import { clientTLSOptions } from "./stream-transport";
-import { acceptedAddresses, checkConnectTCP, checkListenTCP, connectSocket, tcpAddresses, tcpDestination, tcpServerHost } from "./tcp";
+import { acceptedAddresses, checkConnectTCP, checkListenTCP, clientAddresses, connectSocket, tcpDestination, tcpServerHost } from "./tcp";
 
 function checkTLS(caller: string, options: unknown): asserts options is TLSOptions {
   if (options === null || typeof options !== "object") {
@@ -80,7 +80,7 @@ export function connectSSL(
             connectSocket(host, port, bind),
           ),
         ),
-      addressesOf: tcpAddresses,
+      addressesOf: (socket) => clientAddresses(socket, host, port),
     },
     timeout,
   );

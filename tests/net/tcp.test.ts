@@ -29,6 +29,7 @@ import {
   type ITCPTransport,
 } from "../../net";
 import { _disconnectAll, _openCount } from "../../net/registry";
+import { clientAddresses } from "../../net/tcp";
 import type { Reactor } from "../../reactor";
 import { reactor as globalReactor } from "../../reactor";
 import { newReactor, runReactor } from "../helpers/reactor";
@@ -74,6 +75,36 @@ describe("net/tcp", () => {
       await sleep(2);
     }
   }
+
+  describe("clientAddresses", () => {
+    const fake = (remote: string): net.Socket =>
+      ({
+        localAddress: "127.0.0.1",
+        localPort: 40000,
+        localFamily: "IPv4",
+        get remoteAddress(): string {
+          remoteReads++;
+          return remote;
+        },
+        remotePort: 80,
+        remoteFamily: remote.includes(":") ? "IPv6" : "IPv4",
+      }) as unknown as net.Socket;
+    let remoteReads = 0;
+    beforeEach(() => (remoteReads = 0));
+
+    it("connected to an IPv4 literal, the peer is the destination (no getpeername)", () => {
+      const a = clientAddresses(fake("10.0.0.9"), "10.0.0.9", 80);
+      expect(a.peer).to.deep.equal(new IPv4Address("TCP", "10.0.0.9", 80));
+      expect(a.host).to.deep.equal(new IPv4Address("TCP", "127.0.0.1", 40000));
+      expect(remoteReads).to.equal(0);
+    });
+
+    it("connected to a name (or an unusual literal), the peer is what the socket says", () => {
+      expect(clientAddresses(fake("127.0.0.1"), "localhost", 80).peer).to.deep.equal(new IPv4Address("TCP", "127.0.0.1", 80));
+      expect(clientAddresses(fake("10.0.0.9"), "010.0.0.9", 80).peer).to.deep.equal(new IPv4Address("TCP", "10.0.0.9", 80));
+      expect(remoteReads).to.equal(2);
+    });
+  });
 
   describe("a connection", () => {
     it("carries bytes both ways and reports IPv4 addresses", async () => {
