@@ -1,9 +1,13 @@
-// Flat config: typescript-eslint's recommended rules over every TypeScript source.
+// Flat config: typescript-eslint's recommended rules over every TypeScript source, and its
+// type-checked rules (recommendedTypeChecked) over the product folders (layers.cjs) and index.ts.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import { createRequire } from "node:module";
 
 const LAYERS = createRequire(import.meta.url)("./layers.cjs");
+
+/** The product's TypeScript sources (the type-checked rules need them in tsconfig.json's program). */
+const TYPESCRIPT = ["index.ts", ...LAYERS.map((layer) => `${layer}/**/*.ts`)];
 
 /** For each layer: its own folder's files may not import the layers above it, nor the package root. */
 const layerRules = LAYERS.map((layer, rank) => ({
@@ -38,6 +42,23 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // The type-checked rules need a TypeScript program; the project service reads tsconfig.json.
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TYPESCRIPT })),
+  {
+    files: TYPESCRIPT,
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Twisted's `raise failure`: Failure.trap() and errbacks throw a Failure on purpose, and a
+      // Deferred passes a thrown Failure on unchanged (it is not wrapped in another).
+      "@typescript-eslint/only-throw-error": [
+        "error",
+        { allow: [{ from: "file", name: "Failure", path: "core/failure.ts" }] },
+      ],
+      // Any value can be raised, and a Failure carries it as it is: a promise made from a
+      // Deferred rejects with that value (`unknown`), not with an Error made up around it.
+      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
+    },
+  },
   {
     languageOptions: { globals: { console: "readonly", process: "readonly" } },
     rules: {
