@@ -42,7 +42,7 @@ async function promiseChains(n: number): Promise<void> {
     for (let i = start; i < end; i++) {
       let resolve!: (v: number) => void;
       const p = new Promise<number>((r) => (resolve = r));
-      p.then(inc).then(inc).then(inc).then(store);
+      void p.then(inc).then(inc).then(inc).then(store);
       resolve(i);
     }
     await new Promise((r) => setImmediate(r));
@@ -67,7 +67,7 @@ async function promiseChainsAllAtOnce(n: number): Promise<void> {
   const resolvers: Array<(v: number) => void> = new Array<(v: number) => void>(n);
   for (let i = 0; i < n; i++) {
     const p = new Promise<number>((r) => (resolvers[i] = r));
-    p.then(inc).then(inc).then(inc).then(store);
+    void p.then(inc).then(inc).then(inc).then(store);
   }
   for (let i = 0; i < n; i++) resolvers[i](i);
   await new Promise((r) => setImmediate(r));

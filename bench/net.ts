@@ -58,7 +58,7 @@ function oursConnect<P extends Protocol>(portNumber: number, protocol: P): Promi
         return protocol;
       }
       override clientConnectionFailed(_c: unknown, reason: { value: unknown }): void {
-        reject(reason.value as Error);
+        reject(reason.value);
       }
     })();
     const made = protocol.connectionMade.bind(protocol);

@@ -36,7 +36,7 @@ async function startServer(workers: number): Promise<{ port: number; child: Chil
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     let seen = 0;
-    child.stdout!.on("data", (c: Buffer) => {
+    child.stdout.on("data", (c: Buffer) => {
       seen += (c.toString().match(/listening/g) ?? []).length;
       if (seen >= workers) resolve();
     });

@@ -70,6 +70,7 @@ const LOAD_ERROR = 1;
  * `import()` as the host does it. Written this way because TypeScript compiling to CommonJS
  * turns an `import()` expression into `require()`, which cannot load an ES module.
  */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- on purpose: a real import(), which the CommonJS output cannot express
 const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<unknown>;
 
 /** Runs the command line `argv` (the arguments after `twisted-ts`); ends the process when done. */
@@ -237,6 +238,7 @@ function findMain(mod: unknown): { main?: (...args: unknown[]) => unknown; probl
     const d = exports.default;
     if (typeof d === "function") return { main: d as (...args: unknown[]) => unknown };
     // A CommonJS module imported as an ES module: its exports object is the default export.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- false positive: `d` is `{}` here, without `main`
     const inner = (d as { main?: unknown } | null)?.main;
     if (typeof inner === "function") return { main: inner as (...args: unknown[]) => unknown };
     return { problem: `the default export is not a function (it is ${describe(d)})` };
@@ -248,10 +250,21 @@ function findMain(mod: unknown): { main?: (...args: unknown[]) => unknown; probl
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  const t = typeof value;
-  if (t === "object") return "an object";
-  if (t === "string") return `the string ${JSON.stringify(value)}`;
-  return `${t === "undefined" ? "" : `the ${t} `}${String(value)}`;
+  switch (typeof value) {
+    case "string":
+      return `the string ${JSON.stringify(value)}`;
+    case "undefined":
+      return "undefined";
+    case "function":
+      return `the function ${String(value)}`;
+    case "number":
+    case "bigint":
+    case "boolean":
+    case "symbol":
+      return `the ${typeof value} ${String(value)}`;
+    default: // "object"
+      return "an object";
+  }
 }
 
 /** How a load error is shown: a TypeScript error by its diagnostics, others by their stack. */

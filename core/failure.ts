@@ -203,7 +203,7 @@ function prototypeNames(value: unknown): string[] {
   const names: string[] = [];
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return names;
   try {
-    for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+    for (let p = Object.getPrototypeOf(value) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) {
       const ctor = (p as { constructor?: { name?: unknown } }).constructor;
       if (ctor && typeof ctor.name === "string") names.push(ctor.name);
     }

@@ -37,6 +37,24 @@ export function describeValue(value: unknown): string {
 }
 
 /**
+ * A value as a log or error message shows it, like Python's `%s`: `String(value)`, except that
+ * an object whose `toString()` is `Object.prototype`'s (it would show as `[object Object]`) is
+ * shown by {@link describeValue}. Throws what `String(value)` throws (a throwing `toString()`).
+ * @example
+ * ```ts
+ * textOf(new Factory()); // "<Factory>" (its own toString)
+ * textOf({ a: 1 });      // "{ a: 1 }" (not "[object Object]")
+ * ```
+ */
+export function textOf(value: unknown): string {
+  const text = String(value);
+  if (typeof value === "object" && value !== null && text === Object.prototype.toString.call(value)) {
+    return describeValue(value);
+  }
+  return text;
+}
+
+/**
  * Checks a delay (seconds from now) as `callLater` and `DelayedCall.reset` take it: a number
  * `>= 0`; `Infinity` is allowed (such a call never falls due).
  *

@@ -191,7 +191,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     // this Deferred. Called at once (`d.callback(9)`), the optimising compiler calls the target
     // directly and drops the bound function (`bind` measured cheaper than a closure here:
     // docs/design/deferred-layout.md).
-    return this.#callback.bind(this) as CallbackFn<T>;
+    return this.#callback.bind(this);
   }
 
   #callback(result: T): void {
@@ -206,11 +206,12 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * Failure is wrapped in one; with no argument, `Error("Failure with no value")`.
    * @throws AlreadyCalledError when the Deferred already has a result.
    */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the contract writes `Failure | unknown`: a Failure is the usual argument
   get errback(): (fail?: Failure | unknown) => void {
     // A getter that binds, as `callback`. A function expression (not an arrow) for
     // `arguments.length`: `errback()` and `errback(undefined)` differ.
     const self = this;
-    return function errback(fail?: Failure | unknown): void {
+    return function errback(fail?: unknown): void {
       self.#start(arguments.length === 0 ? new Failure() : asFailure(fail));
     };
   }
@@ -308,8 +309,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   chainDeferred(d: Deferred<T>): Deferred<null> {
     if (!isDeferred(d)) throw new TypeError(`chainDeferred: d must be a Deferred, got ${describeValue(d)}`);
-    d.#extraInfo().chainedTo = this as Deferred<unknown>;
-    return this.#add(new Chain(d as Deferred<unknown>)) as Deferred<null>;
+    d.#extraInfo().chainedTo = this;
+    return this.#add(new Chain(d)) as Deferred<null>;
   }
 
   /** Stops running callbacks until `unpause()` is called as many times. */
@@ -339,7 +340,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   #cancel(): void {
     // Waiting on a Deferred: the cancel goes to the one at the end of the chain of waits. A loop,
     // not recursion, so a chain of any depth (10,000 nested returns) is cancelled in constant stack.
-    let d: Deferred<unknown> = this as Deferred<unknown>;
+    let d: Deferred<unknown> = this;
     while ((d.#state & CALLED) !== 0) {
       const r = d.#result;
       if (!isDeferred(r)) return; // already has a result: nothing to cancel
@@ -470,7 +471,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     }
     this.#tail = tail + 1;
     if ((this.#state & CALLED) !== 0) this.#runCallbacks();
-    return this as Deferred<unknown>;
+    return this;
   }
 
   #start(result: unknown): void {
@@ -502,7 +503,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     // `source` is not running its callbacks (it has no result, or is paused/waiting), so adding
     // the step does not run it now; `source`'s own loop reaches it when it can. The step goes in
     // first: if adding it throws (out of stack), this Deferred is not left paused for ever.
-    source.#add(new Continuation(this as Deferred<unknown>));
+    source.#add(new Continuation(this));
     this.#addPause(1);
   }
 
@@ -516,7 +517,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    */
   #runCallbacks(): void {
     if ((this.#state & RUNNING) !== 0) return; // a callback added a step: the running loop will reach it
-    let current: Deferred<unknown> = this as Deferred<unknown>;
+    let current: Deferred<unknown> = this;
     // Deferreds whose walk is suspended while one they handed their result to runs (CHAIN_MARK
     // above one that did so through chainDeferred).
     let stack: unknown[] | undefined;

@@ -26,6 +26,7 @@ export function succeed<T>(result: T): Deferred<T> {
  * A Deferred that has already failed with `result` (wrapped in a Failure when it is not one).
  * With no argument, the Failure holds `Error("Failure with no value")`.
  */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the contract writes `Failure | unknown`: a Failure is the usual argument
 export function fail(result?: Failure | unknown): Deferred<never> {
   const d = new Deferred<never>();
   if (arguments.length === 0) d.errback();
@@ -49,14 +50,14 @@ export function maybeDeferred<T, A extends unknown[]>(
   try {
     checkCallable("maybeDeferred", f, "f");
     r = f(...args);
-    if (_isDeferred(r)) return r as Deferred<T>;
+    if (_isDeferred(r)) return r;
     if (Failure.isFailure(r)) return fail(r);
     // Reads `then`: a hostile getter (or Proxy trap) throws, and the call has failed.
-    if (_isThenable(r)) return Deferred.fromPromise(r as PromiseLike<T>);
+    if (_isThenable(r)) return Deferred.fromPromise(r);
   } catch (e) {
     return fail(e);
   }
-  return succeed(r as T);
+  return succeed(r);
 }
 
 /**
@@ -83,7 +84,7 @@ export function ensureDeferred<T>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   x: Deferred<T> | PromiseLike<T> | Generator<unknown, T, any>,
 ): Deferred<T> {
-  if (_isDeferred(x)) return x as Deferred<T>;
+  if (_isDeferred(x)) return x;
   let thenable: boolean;
   try {
     thenable = _isThenable(x);

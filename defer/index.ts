@@ -26,4 +26,4 @@ export { DeferredLock, DeferredSemaphore } from "./locks";
 export { DeferredQueue } from "./deferred-queue";
 
 // Undoes the slow object layout that CommonJS re-exports leave (see internal/fast-exports.ts).
-fastExports(module.exports);
+fastExports(module.exports as object); // @types/node types `module.exports` as any

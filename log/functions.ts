@@ -38,6 +38,7 @@ export function msg(...parts: unknown[]): void {
  * try { risky(); } catch (e) { err(e); }
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the contract writes `Failure | unknown`: a Failure is the usual argument
 export function err(failure?: Failure | unknown, why?: string, fields?: object): void {
   try {
     // JavaScript has no "current exception", so a bare err() logs a placeholder Failure; an

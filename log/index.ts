@@ -44,4 +44,4 @@ export { startLogging, startLoggingWithObserver, formatLegacyEvent } from "./leg
 addObserver(defaultObserver);
 
 // Undoes the slow object layout that CommonJS re-exports leave (see internal/fast-exports.ts).
-fastExports(module.exports);
+fastExports(module.exports as object); // @types/node types `module.exports` as any

@@ -4,6 +4,7 @@
  */
 
 import type { LogEvent, Observer } from "./event";
+import { textOf } from "../core/validate";
 import { eventAsText, formatTime } from "./format-event";
 import { msg } from "./functions";
 import { globalLogBeginner } from "./global";
@@ -22,7 +23,7 @@ export function formatLegacyEvent(event: LogEvent): string | null {
   if (!text) return null;
   let system = "-";
   try {
-    if (event.log_system !== undefined && event.log_system !== null) system = String(event.log_system);
+    if (event.log_system !== undefined && event.log_system !== null) system = textOf(event.log_system);
   } catch {
     system = "UNFORMATTABLE";
   }

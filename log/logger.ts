@@ -145,6 +145,7 @@ export class Logger {
    * With no `failure` argument at all, `new Failure()` is attached; an explicit `undefined` is
    * wrapped as the value.
    */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the contract writes `Failure | unknown`: a Failure is the usual argument
   failure(format: string, failure?: Failure | unknown, fields?: object, level: LogLevel = "critical"): void {
     // The argument count, not the value, tells "no failure given" from an explicit `undefined`.
     const f = arguments.length < 2 ? new Failure() : toFailure(failure);

@@ -216,7 +216,7 @@ export class TCP6ClientEndpoint extends TCP4ClientEndpoint {
         inner = this._connectTo(hosts[0], factory);
         inner.addBoth((r) => {
           if (r instanceof Failure) d.errback(r);
-          else d.callback(r as IProtocol);
+          else d.callback(r);
           return null;
         });
       },

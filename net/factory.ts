@@ -6,6 +6,7 @@
 import type { Failure } from "../core/failure";
 import type { IDelayedCall, IReactorTime } from "../core/interfaces";
 import { NamedError } from "../core/named-error";
+import { textOf } from "../core/validate";
 import { msg } from "../log";
 import { reactor } from "../reactor";
 import type { Address } from "./address";
@@ -50,7 +51,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
     if (typeof protocol !== "function") {
       throw new TypeError(`forProtocol: protocol must be a protocol class, got ${String(protocol)}`);
     }
-    const factory = new this(...(args as never[]));
+    const factory = new this(...args);
     factory.protocol = protocol;
     return factory;
   }
@@ -96,7 +97,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
       throw new Error(`${this.constructor.name}.buildProtocol: no protocol class set (factory.protocol)`);
     }
     const p = new protocol();
-    p.factory = this as unknown as Factory;
+    p.factory = this;
     return p;
   }
 
@@ -194,7 +195,7 @@ export class ReconnectingClientFactory<P extends Protocol = Protocol> extends Cl
    */
   retry(connector?: IConnector): void {
     if (!this.continueTrying) {
-      if (this.noisy) msg(`Abandoning ${String(connector)} on explicit request`);
+      if (this.noisy) msg(`Abandoning ${textOf(connector)} on explicit request`);
       return;
     }
     if (connector === undefined || connector === null) {
@@ -203,12 +204,12 @@ export class ReconnectingClientFactory<P extends Protocol = Protocol> extends Cl
     }
     this.retries += 1;
     if (this.maxRetries !== null && this.retries > this.maxRetries) {
-      if (this.noisy) msg(`Abandoning ${String(connector)} after ${this.retries} retries.`);
+      if (this.noisy) msg(`Abandoning ${textOf(connector)} after ${this.retries} retries.`);
       return;
     }
     this.delay = Math.min(this.delay * this.factor, this.maxDelay);
     if (this.jitter) this.delay = normalVariate(this.delay, this.delay * this.jitter);
-    if (this.noisy) msg(`${String(connector)} will retry in ${Math.trunc(this.delay)} seconds`);
+    if (this.noisy) msg(`${textOf(connector)} will retry in ${Math.trunc(this.delay)} seconds`);
     const target = connector;
     const reconnector = (): void => {
       this.#callID = null;

@@ -239,7 +239,7 @@ class Attempts {
         this.#failures.push(result);
         this.#checkDone();
       } else {
-        this.#winner.callback(result as IProtocol);
+        this.#winner.callback(result);
       }
       return null;
     });
@@ -265,7 +265,7 @@ class Attempts {
   /** Fails the winner with the last failure once no attempt is pending and none is left. */
   #checkDone(): void {
     if (this.#done || this.#pending.size > 0 || this.#next < this.#addresses.length) return;
-    this.#winner.errback(this.#failures.pop() as Failure);
+    this.#winner.errback(this.#failures.pop());
   }
 
   /** The winner fired (success, failure or cancel): stop scheduling, cancel what is pending. */

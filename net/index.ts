@@ -100,4 +100,4 @@ export type { HostnameEndpointOptions, HostnameEndpointReactor, ResolvedAddress 
 export { serverFromString, clientFromString, quoteStringArgument } from "./endpoint-strings";
 export type { EndpointReactor } from "./endpoint-strings";
 
-fastExports(module.exports);
+fastExports(module.exports as object); // @types/node types `module.exports` as any

@@ -6,6 +6,7 @@
  */
 import type * as net from "node:net";
 import { Failure } from "../core/failure";
+import { textOf } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { fail, succeed } from "../defer/functions";
 import { err } from "../log";
@@ -206,7 +207,7 @@ export class ListeningPort implements IListeningPortReady {
       addresses = this.#kind.addressesOf(socket);
       protocol = this.factory.buildProtocol(addresses.peer);
     } catch (e) {
-      err(e, `Unhandled error in ${String(this.factory)}.buildProtocol:`);
+      err(e, `Unhandled error in ${textOf(this.factory)}.buildProtocol:`);
       socket.destroy();
       return;
     }
@@ -262,7 +263,7 @@ export class ListeningPort implements IListeningPortReady {
     try {
       this.factory.doStop();
     } catch (e) {
-      err(e, `Unhandled error in ${String(this.factory)}.doStop:`);
+      err(e, `Unhandled error in ${textOf(this.factory)}.doStop:`);
     }
     const stops = this.#stops.splice(0);
     if (stops.length > 0) {

@@ -6,7 +6,7 @@
 import * as tls from "node:tls";
 import * as net from "node:net";
 import { Failure } from "../core/failure";
-import { describeValue } from "../core/validate";
+import { describeValue, textOf } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import type { Reactor } from "../reactor/reactor";
@@ -120,7 +120,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   _start(): void {
     try {
       // BaseProtocol.makeConnection hands back what connectionMade returned.
-      watchResult(this.#protocol.makeConnection(this) as unknown, "Unhandled error from connectionMade:");
+      watchResult(this.#protocol.makeConnection(this), "Unhandled error from connectionMade:");
     } catch (e) {
       this.#callbackFailed(e, "connectionMade");
     }
@@ -164,7 +164,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   /** Sends each item in turn (one system call for them all). */
   readonly writeSequence = (data: Iterable<Data>): void => {
-    if (data === null || typeof (data as Iterable<Data>)[Symbol.iterator] !== "function") {
+    if (data === null || typeof data[Symbol.iterator] !== "function") {
       throw new TypeError(`writeSequence: data must be an iterable of Buffer, Uint8Array or string, got ${describeValue(data)}`);
     }
     for (const chunk of data) this.write(chunk);
@@ -287,7 +287,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     }
     if (this.#producer !== null) {
       throw new Error(
-        `Cannot register producer ${String(producer)}, because producer ${String(this.#producer)} was never unregistered.`,
+        `Cannot register producer ${textOf(producer)}, because producer ${textOf(this.#producer)} was never unregistered.`,
       );
     }
     if (this.#lost) {
@@ -542,7 +542,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     try {
       producer[method]();
     } catch (e) {
-      err(e, `Unhandled error from ${String(producer)}.${method}:`);
+      err(e, `Unhandled error from ${textOf(producer)}.${method}:`);
       this._drop(e);
     }
   }
@@ -562,7 +562,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       try {
         producer.stopProducing();
       } catch (e) {
-        err(e, `Unhandled error from ${String(producer)}.stopProducing:`);
+        err(e, `Unhandled error from ${textOf(producer)}.stopProducing:`);
       }
     }
     const p = this.#protocol;

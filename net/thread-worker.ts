@@ -23,6 +23,7 @@ export type ThreadOutcome =
   | { ok: true; value: unknown }
   | { ok: false; error: { isError: boolean; name: string; message: string; stack?: string; code?: unknown; value?: unknown } };
 
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- on purpose: a real import(), which the CommonJS output cannot express
 const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<unknown>;
 const loaded = new Map<string, unknown>();
 

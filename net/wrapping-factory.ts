@@ -183,7 +183,7 @@ export function _listenWith(start: () => IListeningPortReady): Deferred<IListeni
   port.whenListening().addBoth((result) => {
     if (!d.called) {
       if (result instanceof Failure) d.errback(result);
-      else d.callback(result as IListeningPort);
+      else d.callback(result);
     }
     return null; // the result went to `d` (or nobody wants it any more)
   });

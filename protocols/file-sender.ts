@@ -4,6 +4,7 @@
  */
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
+import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import type { IConsumer, IProducer } from "../net/interfaces";
 
@@ -61,13 +62,13 @@ export class FileSender implements IProducer {
     if (typeof file === "string") {
       stream = createReadStream(file, { highWaterMark: this.CHUNK_SIZE ?? (this.constructor as typeof FileSender).CHUNK_SIZE });
       this.#ownsFile = true;
-    } else if (file !== null && typeof file === "object" && typeof (file as Readable).read === "function") {
+    } else if (file !== null && typeof file === "object" && typeof file.read === "function") {
       stream = file;
     } else {
-      throw new TypeError(`beginFileTransfer: file must be a Readable or a path, got ${String(file)}`);
+      throw new TypeError(`beginFileTransfer: file must be a Readable or a path, got ${describeValue(file)}`);
     }
     if (consumer === null || typeof consumer !== "object" || typeof consumer.registerProducer !== "function") {
-      throw new TypeError(`beginFileTransfer: consumer must be an IConsumer, got ${String(consumer)}`);
+      throw new TypeError(`beginFileTransfer: consumer must be an IConsumer, got ${describeValue(consumer)}`);
     }
     if (transform !== undefined && typeof transform !== "function") {
       throw new TypeError(`beginFileTransfer: transform must be a function, got ${String(transform)}`);

@@ -17,4 +17,4 @@ export type { TimeoutMixinMembers, MixinBase } from "./timeout-mixin";
 export { ProtocolWrapper, WrappingFactory } from "./protocol-wrapper";
 export type { ProtocolWrapperClass } from "./protocol-wrapper";
 
-fastExports(module.exports);
+fastExports(module.exports as object); // @types/node types `module.exports` as any

@@ -19,7 +19,7 @@ export function forwardProducing(
   transport: ITransport | null,
   method: "pauseProducing" | "resumeProducing" | "stopProducing",
 ): void {
-  const t = transport as (ITransport & MaybeProducer) | null;
+  const t: (ITransport & MaybeProducer) | null = transport;
   if (t !== null && typeof t[method] === "function") t[method]();
 }
 

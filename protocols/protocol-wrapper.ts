@@ -3,13 +3,13 @@
  * @module
  */
 import type { Failure } from "../core/failure";
+import { describeValue } from "../core/validate";
 import type { Address } from "../net/address";
 import { ClientFactory } from "../net/factory";
 import type {
   Data,
   IConnector,
   IProducer,
-  IProtocol,
   IProtocolFactory,
   ITCPTransport,
   ITransport,
@@ -32,7 +32,7 @@ function wrappedLogPrefix(wrapper: object, wrapped: unknown): string {
 type AnyTransport = ITransport & Partial<ITCPTransport & IConsumer & IPushProducer> & { stopConsuming?(): void };
 
 function call<K extends keyof AnyTransport>(w: ProtocolWrapper, name: K): AnyTransport {
-  const t = w.transport as AnyTransport | null;
+  const t: AnyTransport | null = w.transport;
   if (t === null) throw new Error(`${w.constructor.name}.${String(name)}: not connected (no transport)`);
   if (typeof t[name] !== "function") throw new TypeError(`${w.constructor.name}: the transport has no ${String(name)}()`);
   return t;
@@ -229,11 +229,11 @@ export class WrappingFactory extends ClientFactory {
   override buildProtocol(addr: Address): ProtocolWrapper | null {
     const inner = this.wrappedFactory as Partial<IProtocolFactory> | null;
     if (inner === null || typeof inner !== "object" || typeof inner.buildProtocol !== "function") {
-      throw new TypeError(`WrappingFactory.buildProtocol: wrappedFactory must be a protocol factory, got ${String(inner)}`);
+      throw new TypeError(`WrappingFactory.buildProtocol: wrappedFactory must be a protocol factory, got ${describeValue(inner)}`);
     }
-    const wrapped = inner.buildProtocol(addr) as IProtocol | null;
+    const wrapped = inner.buildProtocol(addr);
     if (wrapped === null) return null;
-    return new this.protocol(this, wrapped as Protocol);
+    return new this.protocol(this, wrapped);
   }
 
   /** Called by a wrapper once connected. */

@@ -54,6 +54,7 @@ export function TimeoutMixin<B extends MixinBase>(Base: B): B & (new (...a: any[
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- a mixin constructor must take `any[]` (TypeScript's rule)
       super(...args);
       bindMethods(this as WithTimeout, ["setTimeout", "resetTimeout", "timeoutConnection"]);
     }

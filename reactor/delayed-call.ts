@@ -92,7 +92,7 @@ export function setTime(call: DelayedCall, time: number): void {
 }
 
 /** The `args` of every call scheduled without arguments: one frozen, shared empty array. */
-export const EMPTY_ARGS: readonly [] = Object.freeze([]) as readonly [];
+export const EMPTY_ARGS: readonly [] = Object.freeze([]);
 
 const noop = (): undefined => undefined;
 
@@ -162,7 +162,7 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
 
   /** When the call will run (or was due to), in the owner's `seconds()`. */
   get getTime(): () => number {
-    return (): number => timeOf(this as DelayedCall);
+    return (): number => timeOf(this);
   }
 
   /** True once the call has been taken from the queue to run (it is running or has run). */
@@ -187,7 +187,7 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
   get cancel(): () => void {
     return (): void => {
       if (this._loc <= LOC_CALLED) this._notActive("cancel");
-      this._owner._cancel(this as DelayedCall);
+      this._owner._cancel(this);
       this.func = noop;
       this.args = EMPTY_ARGS as unknown as A;
     };
@@ -204,7 +204,7 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
       if (this._loc <= LOC_CALLED) this._notActive("reset");
       checkDelay("reset", secondsFromNow, "secondsFromNow");
       const owner = this._owner;
-      owner._reschedule(this as DelayedCall, owner.clock.seconds() + secondsFromNow);
+      owner._reschedule(this, owner.clock.seconds() + secondsFromNow);
     };
   }
 
@@ -218,7 +218,7 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
     return (secondsLater: number): void => {
       if (this._loc <= LOC_CALLED) this._notActive("delay");
       checkFinite("delay", secondsLater, "secondsLater");
-      this._owner._reschedule(this as DelayedCall, timeOf(this as DelayedCall) + secondsLater);
+      this._owner._reschedule(this, timeOf(this) + secondsLater);
     };
   }
 
@@ -227,19 +227,19 @@ export class DelayedCall<A extends unknown[] = unknown[]> implements IDelayedCal
    * `[1.5s]` is the time left (negative once past due). A cancelled call shows no function.
    */
   toString(): string {
-    return describeCall(this as DelayedCall);
+    return describeCall(this);
   }
 
   /** `util.inspect` / `console.log` show {@link DelayedCall.toString}. */
   [inspect.custom](): string {
-    return describeCall(this as DelayedCall);
+    return describeCall(this);
   }
 
   private _notActive(operation: string): never {
     if (this._loc === LOC_CANCELLED) {
-      throw new AlreadyCancelled(`Tried to ${operation} an already-cancelled event: ${describeCall(this as DelayedCall)}.`);
+      throw new AlreadyCancelled(`Tried to ${operation} an already-cancelled event: ${describeCall(this)}.`);
     }
-    throw new AlreadyCalled(`Tried to ${operation} an already-called event: ${describeCall(this as DelayedCall)}.`);
+    throw new AlreadyCalled(`Tried to ${operation} an already-called event: ${describeCall(this)}.`);
   }
 }
 

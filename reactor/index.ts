@@ -19,4 +19,4 @@ export { AlreadyCalled, AlreadyCancelled, ReactorNotRunning, ReactorAlreadyRunni
 export const reactor: Reactor = new Reactor();
 
 // Undoes the slow object layout that CommonJS re-exports leave (see internal/fast-exports.ts).
-fastExports(module.exports);
+fastExports(module.exports as object); // @types/node types `module.exports` as any

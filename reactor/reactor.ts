@@ -9,7 +9,7 @@ import type { IReactorCore, IReactorTime, TriggerId } from "../core/interfaces";
 import { SystemEvent, Trigger, checkPhase, type Phase } from "./system-event";
 import { TimerQueue } from "./timer-queue";
 import { WakeThread } from "./wake-thread";
-import { checkCallable, checkDelay, checkTime } from "../core/validate";
+import { checkCallable, checkDelay, checkTime, describeValue } from "../core/validate";
 
 
 /**
@@ -185,7 +185,7 @@ export class Reactor implements IReactorTime, IReactorCore {
    */
   callFromThread<A extends unknown[]>(f: (...args: A) => unknown, ...args: A): void {
     checkCallable("callFromThread", f);
-    this.#threadCalls.push(args.length === 0 ? (f as () => unknown) : () => f(...args));
+    this.#threadCalls.push(args.length === 0 ? f : () => f(...args));
     if (this.#looping() && !this.#inPass) this.#armImmediate();
   }
 
@@ -295,7 +295,7 @@ export class Reactor implements IReactorTime, IReactorCore {
    */
   removeSystemEventTrigger(id: TriggerId): void {
     if (!(id instanceof Trigger)) {
-      throw new Error(`removeSystemEventTrigger: ${String(id)} is not a trigger handle`);
+      throw new Error(`removeSystemEventTrigger: ${describeValue(id)} is not a trigger handle`);
     }
     const event = this.#events.get(id.eventType);
     if (event === undefined) throw new Error(`removeSystemEventTrigger: unknown trigger ${id.toString()}`);
@@ -382,7 +382,7 @@ export class Reactor implements IReactorTime, IReactorCore {
       try {
         while ((call = timers.popDue(now, limit)) !== null) {
           const args = call.args;
-          if (args.length === 0) (call.func as () => unknown)();
+          if (args.length === 0) call.func();
           else call.func(...args);
         }
         return;

@@ -143,7 +143,7 @@ export class SystemEvent {
       err(e, `Error in before-${this.#type} trigger ${t.f.name || "(anonymous)"}:`);
       return undefined;
     }
-    const d = Deferred.fromPromise(result as PromiseLike<unknown>); // a Deferred comes back as it is
+    const d = Deferred.fromPromise(result); // a Deferred comes back as it is
     const why = `Error in before-${this.#type} trigger ${t.f.name || "(anonymous)"}:`;
     // A failure is reported and consumed here: it must not stop the event (nor be reported twice).
     return d.addErrback((f: Failure) => {

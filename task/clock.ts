@@ -58,7 +58,7 @@ export class Clock implements IReactorTime {
     checkDelay("callLater", delay);
     checkCallable("callLater", f);
     const call = this.#timers.schedule(this.seconds() + delay, f, args);
-    if (this.#origins !== undefined) this.#origins.set(call as DelayedCall, new Error("scheduled here").stack ?? "");
+    if (this.#origins !== undefined) this.#origins.set(call, new Error("scheduled here").stack ?? "");
     return call;
   }
 
@@ -179,7 +179,7 @@ export class Clock implements IReactorTime {
 
   #run(call: DelayedCall): void {
     const args = call.args;
-    if (args.length === 0) (call.func as () => unknown)();
+    if (args.length === 0) call.func();
     else call.func(...args);
   }
 }

@@ -23,4 +23,4 @@ export {
 } from "./cooperator-errors";
 
 // Undoes the slow object layout that CommonJS re-exports leave (see internal/fast-exports.ts).
-fastExports(module.exports);
+fastExports(module.exports as object); // @types/node types `module.exports` as any

@@ -86,7 +86,8 @@ export class LoopingCall<A extends unknown[] = any[]> {
       }
       let last = lc.#realLastTime;
       if (last === undefined) {
-        last = lc.starttime as number;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- false positive: `last` is a number from here on
+        last = lc.starttime as number; // set by start(), before any call
         if (lc.#runAtStart) last -= interval;
       }
       const count = lc.#intervalOf(now) - lc.#intervalOf(last);

@@ -32,4 +32,4 @@ export type { ConnectOptions, ServerAndClient } from "./iosim";
 export { successResultOf, failureResultOf, assertNoResult } from "./assertions";
 export { flushLoggedErrors, loggedErrors } from "./logged-errors";
 
-fastExports(module.exports);
+fastExports(module.exports as object); // @types/node types `module.exports` as any

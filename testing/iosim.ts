@@ -6,7 +6,6 @@
 import { Failure } from "../core/failure";
 import type { Address } from "../net/address";
 import { ConnectionDone, ConnectionRefusedError } from "../net/errors";
-import type { ClientFactory } from "../net/factory";
 import type { Data, IConsumer, IProducer, IPushProducer, ITCPTransport } from "../net/interfaces";
 import type { Protocol } from "../net/protocol";
 import { dataToBuffer } from "./string-transport";
@@ -372,6 +371,6 @@ export class ConnectionCompleter {
     const info = this.#reactor.tcpClients.shift();
     const connector = this.#reactor.connectors.shift();
     if (info === undefined || connector === undefined) throw new Error("ConnectionCompleter.failOnce: no connection attempt recorded");
-    (info[2] as ClientFactory).clientConnectionFailed(connector, reason);
+    info[2].clientConnectionFailed(connector, reason);
   }
 }

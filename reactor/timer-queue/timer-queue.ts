@@ -195,7 +195,7 @@ export class TimerQueue implements DelayedCallOwner {
     this._seq = (seq + 1) | 0;
     const call = new DelayedCall<A>(this, when, seq, func, args.length === 0 ? (EMPTY_ARGS as unknown as A) : args);
     this._live++;
-    this._insert(call as DelayedCall, when);
+    this._insert(call, when);
     if (when < this._threshold) this._earlier(when);
     return call;
   }

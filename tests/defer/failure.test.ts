@@ -89,7 +89,7 @@ describe("Failure", () => {
     } catch (e) {
       f = new Failure(e);
     }
-    const tb = f!.getTraceback();
+    const tb = f.getTraceback();
     expect(tb).to.match(/Derived: deep/);
     expect(tb).to.match(/thrower/);
   });
@@ -130,7 +130,7 @@ describe("Failure", () => {
     } catch (e) {
       f = new Failure(e);
     }
-    const lines = f!.getBriefTraceback().trimEnd().split("\n");
+    const lines = f.getBriefTraceback().trimEnd().split("\n");
     expect(lines[0]).to.equal("Traceback: <class 'Derived'>: deep");
     expect(lines[lines.length - 1]).to.match(/failure\.test\.ts:\d+:thrower$/);
     expect(lines[lines.length - 2]).to.match(/failure\.test\.ts:\d+:Context\.<anonymous>$/);

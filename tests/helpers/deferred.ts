@@ -36,7 +36,7 @@ export function failureOf(d: Deferred<unknown>, ...types: ErrorType[]): Failure 
  * Fails the test when the Deferred has no result yet or failed.
  */
 export function successOf<T>(d: Deferred<T>): T {
-  const r = currentResultOf(d as Deferred<unknown>, false);
+  const r = currentResultOf(d, false);
   expect(r).to.not.be.instanceOf(Failure);
   return r as T;
 }

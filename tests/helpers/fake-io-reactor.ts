@@ -125,8 +125,8 @@ export class FakePort implements IListeningPortReady {
   }
 
   bindFails(error: Error): void {
-    const iface = this.address instanceof UNIXAddress ? "" : (this.address as IPv4Address).host;
-    const port = this.address instanceof UNIXAddress ? (this.address.name ?? "") : (this.address as IPv4Address).port;
+    const iface = this.address instanceof UNIXAddress ? "" : this.address.host;
+    const port = this.address instanceof UNIXAddress ? (this.address.name ?? "") : this.address.port;
     this.#outcome = { ok: false, error: new CannotListenError(iface, port, error) };
     for (const d of this.#waiting.splice(0)) this.#settle(d);
   }

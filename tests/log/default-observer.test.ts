@@ -24,7 +24,7 @@ function captureStderr(fn: () => void): string {
   process.stderr.write = ((chunk: string | Uint8Array): boolean => {
     chunks.push(String(chunk));
     return true;
-  }) as typeof process.stderr.write;
+  });
   try {
     fn();
   } finally {
@@ -81,7 +81,7 @@ describe("log defaultObserver", () => {
       const original = process.stderr.write;
       process.stderr.write = (() => {
         throw new Error("EPIPE");
-      }) as typeof process.stderr.write;
+      });
       try {
         expect(() => defaultObserver(event("critical"))).not.to.throw();
       } finally {

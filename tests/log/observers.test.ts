@@ -107,7 +107,7 @@ describe("log FilteringLogObserver and LogLevelFilterPredicate", () => {
   loggingOnPurpose();
 
   const event = (namespace: string | undefined, level: LogLevel | undefined): LogEvent =>
-    ({ time: 0, level: level ?? "info", message: "m", isError: false, log_namespace: namespace, log_level: level }) as LogEvent;
+    ({ time: 0, level: level ?? "info", message: "m", isError: false, log_namespace: namespace, log_level: level });
 
   it("shouldLogEvent: the first yes or no decides, all maybe means yes", () => {
     const yes: LogFilterPredicate = () => PredicateResult.yes;

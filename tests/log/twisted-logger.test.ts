@@ -206,7 +206,7 @@ describe("log startLogging and globalLogBeginner", () => {
     addObserver(defaultObserver); // as in a program: the start-up observer is on
     const stderr: string[] = [];
     const write = process.stderr.write;
-    process.stderr.write = ((c: string) => stderr.push(String(c)) > 0) as typeof process.stderr.write;
+    process.stderr.write = ((c: string) => stderr.push(String(c)) > 0);
     let observer;
     try {
       observer = startLogging({ write: (s: string) => void chunks.push(s) });

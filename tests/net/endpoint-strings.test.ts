@@ -162,7 +162,7 @@ describe("net/endpoint-strings", () => {
       ) as SSL4ServerEndpoint;
       expect(server).to.be.instanceOf(SSL4ServerEndpoint);
       expect([server._reactor, server._port, server._backlog, server._interface]).to.deep.equal([reactor, 1234, 12, "10.0.0.1"]);
-      expect(String(server._tls.key)).to.match(/^-----BEGIN PRIVATE KEY-----/);
+      expect(server._tls.key).to.be.a("string").that.matches(/^-----BEGIN PRIVATE KEY-----/);
       expect(new X509Certificate(String(server._tls.cert)).subject).to.equal("CN=localhost");
     });
 
@@ -296,7 +296,7 @@ describe("net/endpoint-strings", () => {
           ["10.0.0.3", 0],
         ]);
         expect(new X509Certificate(String(client._tls.cert)).subject).to.equal("CN=localhost");
-        expect(String(client._tls.key)).to.match(/PRIVATE KEY/);
+        expect(client._tls.key).to.be.a("string").that.matches(/PRIVATE KEY/);
         // Every *.pem certificate of the directory once; other files and invalid ones skipped.
         const cas = (client._tls.ca as string[]).map((c) => new X509Certificate(c).subject).sort();
         expect(cas).to.deep.equal(["CN=thing1", "CN=thing2"]);
@@ -340,7 +340,7 @@ describe("net/endpoint-strings", () => {
       ) as HostnameEndpoint;
       const tls = ep._tls!;
       expect(new X509Certificate(String(tls.cert)).subject).to.equal("CN=localhost");
-      expect(String(tls.key)).to.match(/PRIVATE KEY/);
+      expect(tls.key).to.be.a("string").that.matches(/PRIVATE KEY/);
       expect((tls.ca as string[]).length).to.equal(2);
       const one = clientFromString(reactor, `tls:localhost:4321:trustRoots=${q(chainPath)}`) as HostnameEndpoint;
       expect((one._tls!.ca as string[]).map((c) => new X509Certificate(c).subject)).to.deep.equal(["CN=thing1", "CN=thing2"]);

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { CancelledError, Deferred, Failure } from "../../defer";
-import { IPv4Address, IPv6Address, UNIXAddress, type Address } from "../../net/address";
+import { IPv4Address, IPv6Address, UNIXAddress } from "../../net/address";
 import {
   SSL4ClientEndpoint,
   SSL4ServerEndpoint,
@@ -449,7 +449,7 @@ describe("net/endpoints", () => {
       const reactor = new FakeIOReactor();
       const proto = new TestProtocol();
       const d = connectProtocol(new TCP4ClientEndpoint(reactor, "127.0.0.1", 80), proto);
-      const built = reactor.tcpClients[0].factory.buildProtocol(ADDR as Address) as _WrappingProtocol;
+      const built = reactor.tcpClients[0].factory.buildProtocol(ADDR) as _WrappingProtocol;
       expect(built._wrappedProtocol).to.equal(proto);
       built.makeConnection(new FakeTransport());
       expect(successOf(d)).to.equal(proto);

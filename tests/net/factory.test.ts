@@ -12,7 +12,6 @@ import {
   ReconnectingClientFactory,
   ValueError,
   type IConnector,
-  type Connector,
 } from "../../net";
 import { IPv4Address } from "../../net/address";
 import { _disconnectAll } from "../../net/registry";
@@ -212,7 +211,7 @@ describe("ReconnectingClientFactory", () => {
         }
       })();
       f.protocol = Recorder;
-      const connector = r.connectTCP("127.0.0.1", n, f) as Connector;
+      const connector = r.connectTCP("127.0.0.1", n, f);
       const server = await sf.nth(0);
       await server.made;
       while (connector.state !== "connected") await new Promise((res) => setImmediate(res));

@@ -382,11 +382,11 @@ describe("net/process-utils", () => {
 
   it("getProcessOutput fails with IOError when stderr is written; processEnded follows", async () => {
     const d = getProcessOutput(SH, ["-c", "echo oops >&2; exit 3"], { reactor });
-    const e = await new Promise<IOError>((resolve) => d.addErrback((f) => resolve(f.value as IOError)));
+    const e = await new Promise<IOError>((resolve) => { d.addErrback((f) => resolve(f.value as IOError)); });
     expect(e).to.be.instanceOf(IOError);
     expect(e.name).to.equal("IOError");
     expect(e.message).to.contain("oops");
-    const ended = await new Promise<unknown>((resolve) => e.processEnded.addErrback((f) => resolve(f.value)));
+    const ended = await new Promise<unknown>((resolve) => { e.processEnded.addErrback((f) => resolve(f.value)); });
     expect(ended).to.be.instanceOf(ProcessTerminated);
   });
 
@@ -407,7 +407,7 @@ describe("net/process-utils", () => {
     const [out, err, code] = await getProcessOutputAndValue(SH, ["-c", "echo o; echo e >&2; exit 1"], { reactor });
     expect([out.toString(), err.toString(), code]).to.deep.equal(["o\n", "e\n", 1]);
     const d = getProcessOutputAndValue(SH, ["-c", "echo before; kill -TERM $$"], { reactor });
-    const value = await new Promise<unknown>((resolve) => d.addErrback((f) => resolve(f.value)));
+    const value = await new Promise<unknown>((resolve) => { d.addErrback((f) => resolve(f.value)); });
     const [o, , sig] = value as [Buffer, Buffer, string];
     expect(o.toString()).to.equal("before\n");
     expect(sig).to.equal("SIGTERM");

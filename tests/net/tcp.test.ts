@@ -310,12 +310,14 @@ describe("net/tcp", () => {
       }
     }
     class RejectsOnMade extends Recorder {
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- on purpose: the transport watches what connectionMade returns
       override connectionMade(): Promise<void> {
         super.connectionMade();
         return Promise.reject(new Boom("async connectionMade failed"));
       }
     }
     class FailsDeferredOnData extends Recorder {
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- on purpose: the transport watches what dataReceived returns
       override dataReceived(data: Buffer): Deferred<void> {
         super.dataReceived(data);
         const d = new Deferred<void>();
@@ -407,7 +409,7 @@ describe("net/tcp", () => {
       factory.protocol = Recorder;
       const port = r.listenTCP(0, factory, { interface: "127.0.0.1" });
       expect(calls).to.deep.equal(["start"]);
-      await port.whenListening().addCallback(port.stopListening as () => unknown);
+      await port.whenListening().addCallback(port.stopListening);
       expect(calls).to.deep.equal(["start", "stop"]);
       expect(factory.numPorts).to.equal(0);
     });
@@ -507,7 +509,7 @@ describe("net/tcp", () => {
       const c = r.connectTCP("127.0.0.1", number, cf);
       expect(cf.calls).to.deep.equal(["startFactory", "startedConnecting"]);
       expect(c.state).to.equal("connecting");
-      expect((c as Connector).reactor).to.equal(r);
+      expect(c.reactor).to.equal(r);
       expect(c.getDestination().equals(new IPv4Address("TCP", "127.0.0.1", number))).to.equal(true);
       expect(() => c.connect()).to.throw(Error, /can't connect/);
       await waitFor(() => c.state === "connected");

@@ -13,7 +13,7 @@ const WORK_CJS = path.join(__dirname, "../fixtures/threads/work.cjs");
 const WORK_MJS = path.join(__dirname, "../fixtures/threads/work.mjs");
 
 function failureOf(d: Deferred<unknown>): Promise<Failure> {
-  return new Promise((resolve, reject) => d.addCallbacks((r) => reject(new Error(`succeeded with ${String(r)}`)), resolve));
+  return new Promise((resolve, reject) => { d.addCallbacks((r) => reject(new Error(`succeeded with ${String(r)}`)), resolve); });
 }
 
 describe("net/threads: ThreadPool and deferToThreadPool", function () {

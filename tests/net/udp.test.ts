@@ -213,7 +213,7 @@ describe("net/udp: reactor.listenUDP", () => {
     const second = reactor.listenUDP(first.getHost().port, proto, { interface: "127.0.0.1" });
     ports.push(second);
     const d = second.whenListening();
-    const failure = await new Promise<unknown>((resolve) => d.addErrback((f) => resolve(f.value)));
+    const failure = await new Promise<unknown>((resolve) => { d.addErrback((f) => resolve(f.value)); });
     expect(failure).to.be.instanceOf(CannotListenError);
     expect((failure as CannotListenError).port).to.equal(first.getHost().port);
     expect(proto.started).to.equal(0);
@@ -242,7 +242,7 @@ describe("net/udp: reactor.listenUDP", () => {
     const proto = new Recorder();
     const port = reactor.listenUDP(0, proto, { interface: "::1" });
     ports.push(port);
-    const result = await new Promise<unknown>((resolve) => port.whenListening().addCallbacks(resolve, (f) => resolve(f)));
+    const result = await new Promise<unknown>((resolve) => { port.whenListening().addCallbacks(resolve, (f) => resolve(f)); });
     if (!(result instanceof UDPPort)) this.skip(); // no IPv6 here
     expect(port.getHost()).to.be.instanceOf(IPv6Address);
     port.write("six", ["::1", port.getHost().port]);
@@ -302,21 +302,21 @@ describe("net/udp: reactor.listenMulticast", () => {
     const port = reactor.listenMulticast(0, proto);
     ports.push(port);
     const group = "225.0.0.250";
-    const joined = await new Promise<unknown>((resolve) => port.joinGroup(group, "127.0.0.1").addCallbacks(() => resolve(true), (f) => resolve(f)));
+    const joined = await new Promise<unknown>((resolve) => { port.joinGroup(group, "127.0.0.1").addCallbacks(() => resolve(true), (f) => resolve(f)); });
     if (joined !== true) this.skip(); // no multicast on this host
     await port.setOutgoingInterface("127.0.0.1");
     port.write("to the group", [group, port.getHost().port]);
     const [data] = await proto.next();
     expect(data.toString()).to.equal("to the group");
     await port.leaveGroup(group, "127.0.0.1");
-    const second = await new Promise<unknown>((resolve) => port.leaveGroup(group, "127.0.0.1").addCallbacks(resolve, (f) => resolve(f.value)));
+    const second = await new Promise<unknown>((resolve) => { port.leaveGroup(group, "127.0.0.1").addCallbacks(resolve, (f) => resolve(f.value)); });
     expect((second as Error).name).to.equal("MulticastJoinError");
   });
 
   it("joining a non-multicast address fails with MulticastJoinError", async () => {
     const port = reactor.listenMulticast(0, new Recorder());
     ports.push(port);
-    const result = await new Promise<unknown>((resolve) => port.joinGroup("127.0.0.1").addCallbacks(resolve, (f) => resolve(f.value)));
+    const result = await new Promise<unknown>((resolve) => { port.joinGroup("127.0.0.1").addCallbacks(resolve, (f) => resolve(f.value)); });
     expect((result as Error).name).to.equal("MulticastJoinError");
   });
 

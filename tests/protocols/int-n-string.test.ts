@@ -185,7 +185,7 @@ describe("IntNStringReceiver: a long string in many reads", () => {
         const r = concat(list, total);
         copied += r.length;
         return r;
-      }) as typeof Buffer.concat;
+      });
       try {
         const got: Buffer[] = [];
         const r = new (class extends Int32StringReceiver {

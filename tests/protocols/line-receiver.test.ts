@@ -350,7 +350,7 @@ describe("LineReceiver (twisted.protocols.basic)", () => {
         const r = concat(list, total);
         copied += r.length;
         return r;
-      }) as typeof Buffer.concat;
+      });
       Buffer.prototype.copy = function (this: Buffer, ...args: Parameters<Buffer["copy"]>): number {
         const n = copy.apply(this, args);
         copied += n;

@@ -23,7 +23,7 @@ async function withFakeHostTimers(
   }) as unknown as typeof setTimeout;
   globalThis.clearTimeout = ((id: unknown) => {
     pending.delete(id as number);
-  }) as typeof clearTimeout;
+  });
   try {
     await body({
       live: () => pending.size,

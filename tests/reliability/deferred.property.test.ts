@@ -36,13 +36,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
         fc.constantFrom<Path>("cb", "eb", "both"),
         fc.constantFrom<Action>("inc", "throw", "failure", "sync", "syncFail", "async"),
       )
-      .map(([path, action]) => ({ kind: "add", path, action }) as Op),
+      .map(([path, action]): Op => ({ kind: "add", path, action })),
   },
-  { weight: 2, arbitrary: fc.boolean().map((ok) => ({ kind: "fire", ok }) as Op) },
-  { weight: 1, arbitrary: fc.constant({ kind: "pause" } as Op) },
-  { weight: 1, arbitrary: fc.constant({ kind: "unpause" } as Op) },
-  { weight: 1, arbitrary: fc.constant({ kind: "cancel" } as Op) },
-  { weight: 2, arbitrary: fc.constant({ kind: "fireInner" } as Op) },
+  { weight: 2, arbitrary: fc.boolean().map((ok): Op => ({ kind: "fire", ok })) },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: "pause" }) },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: "unpause" }) },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: "cancel" }) },
+  { weight: 2, arbitrary: fc.constant<Op>({ kind: "fireInner" }) },
 );
 
 interface Inner {

@@ -79,7 +79,7 @@ describe("smaller faults (issue 13 item 6)", function () {
     process.stderr.write = ((chunk: string): boolean => {
       written.push(String(chunk));
       return true;
-    }) as typeof process.stderr.write;
+    });
     const codes: number[] = [];
     try {
       for (const bad of [1.5, NaN, "abc"]) {

@@ -72,12 +72,12 @@ type Op =
   | { kind: "flow"; amount: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: quarter.map((delay) => ({ kind: "callLater", delay }) as Op) },
-  { weight: 2, arbitrary: fc.nat(40).map((which) => ({ kind: "cancel", which }) as Op) },
-  { weight: 2, arbitrary: fc.tuple(fc.nat(40), quarter).map(([which, delay]) => ({ kind: "reset", which, delay }) as Op) },
-  { weight: 1, arbitrary: fc.tuple(fc.nat(40), signedQuarter).map(([which, by]) => ({ kind: "delay", which, by }) as Op) },
-  { weight: 2, arbitrary: quarter.map((amount) => ({ kind: "advance", amount }) as Op) },
-  { weight: 1, arbitrary: quarter.map((amount) => ({ kind: "flow", amount }) as Op) },
+  { weight: 4, arbitrary: quarter.map((delay): Op => ({ kind: "callLater", delay })) },
+  { weight: 2, arbitrary: fc.nat(40).map((which): Op => ({ kind: "cancel", which })) },
+  { weight: 2, arbitrary: fc.tuple(fc.nat(40), quarter).map(([which, delay]): Op => ({ kind: "reset", which, delay })) },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(40), signedQuarter).map(([which, by]): Op => ({ kind: "delay", which, by })) },
+  { weight: 2, arbitrary: quarter.map((amount): Op => ({ kind: "advance", amount })) },
+  { weight: 1, arbitrary: quarter.map((amount): Op => ({ kind: "flow", amount })) },
 );
 
 /** The error a DelayedCall must throw for an operation on a call in this state, if any. */
@@ -158,11 +158,11 @@ describe("property: the timer queue against a reference model", () => {
       | { kind: "cancel"; which: number }
       | { kind: "reset"; which: number; delay: number };
     const rop: fc.Arbitrary<ROp> = fc.oneof(
-      { weight: 4, arbitrary: quarter.map((delay) => ({ kind: "later", delay }) as ROp) },
-      { weight: 2, arbitrary: fc.constant({ kind: "soon" } as ROp) },
-      { weight: 2, arbitrary: fc.integer({ min: -4, max: 12 }).map((n) => ({ kind: "at", when: n / 4 }) as ROp) },
-      { weight: 2, arbitrary: fc.nat(40).map((which) => ({ kind: "cancel", which }) as ROp) },
-      { weight: 2, arbitrary: fc.tuple(fc.nat(40), quarter).map(([which, delay]) => ({ kind: "reset", which, delay }) as ROp) },
+      { weight: 4, arbitrary: quarter.map((delay): ROp => ({ kind: "later", delay })) },
+      { weight: 2, arbitrary: fc.constant<ROp>({ kind: "soon" }) },
+      { weight: 2, arbitrary: fc.integer({ min: -4, max: 12 }).map((n): ROp => ({ kind: "at", when: n / 4 })) },
+      { weight: 2, arbitrary: fc.nat(40).map((which): ROp => ({ kind: "cancel", which })) },
+      { weight: 2, arbitrary: fc.tuple(fc.nat(40), quarter).map(([which, delay]): ROp => ({ kind: "reset", which, delay })) },
     );
     await fc.assert(
       fc.asyncProperty(fc.array(rop, { maxLength: 60 }), async (ops) => {

@@ -336,7 +336,7 @@ describe("Cooperator: the module-level coiterate and cooperate (Twisted's AliasT
     expect(calls[0].getTime() - reactor.seconds()).to.be.below(0.001); // a tiny delay
     const d = theTask.whenDone();
     // Run the tick by hand rather than the global reactor (which cannot be restarted).
-    const tick = calls[0].func as () => void;
+    const tick = calls[0].func;
     calls[0].cancel();
     tick();
     expect(seen).to.deep.equal([1, 2, 3]);
@@ -351,7 +351,7 @@ describe("Cooperator: the module-level coiterate and cooperate (Twisted's AliasT
     expect(coiterate(items, done)).to.equal(done);
     const calls = newCalls(before);
     expect(calls).to.have.length(1);
-    const tick = calls[0].func as () => void;
+    const tick = calls[0].func;
     calls[0].cancel();
     tick();
     const it = successOf(done) as Iterator<string>;
@@ -781,7 +781,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     const log: string[] = [];
     async function* agen(): AsyncGenerator<number> {
       for (let i = 0; i < 3; i++) {
-        await null;
+        await Promise.resolve();
         log.push(`a${i}`);
         yield i;
       }
@@ -846,7 +846,7 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
     const reason = new RangeError("async boom");
     // eslint-disable-next-line require-yield
     async function* agen(): AsyncGenerator<number> {
-      await null;
+      await Promise.resolve();
       throw reason;
     }
     const d = c.coiterate(agen());

@@ -9,7 +9,7 @@ class TestException extends Error {}
 
 /** A LoopingCall on a Clock, as Twisted's TestableLoopingCall. */
 function loopOn<A extends unknown[]>(clock: Clock, f: (...args: A) => unknown, ...args: A): LoopingCall {
-  const lc = new LoopingCall(f as (...a: unknown[]) => unknown, ...args);
+  const lc = new LoopingCall(f, ...args);
   lc.clock = clock;
   return lc;
 }

@@ -1,4 +1,4 @@
-import { Deferred, DeferredList, FirstError, Failure, gatherResults, race } from "twisted-ts/defer";
+import { Deferred, DeferredList, FirstError, gatherResults, race } from "twisted-ts/defer";
 import type { Reactor } from "twisted-ts/reactor";
 import { deferLater } from "twisted-ts/task";
 
@@ -19,7 +19,7 @@ export async function main(reactor: Reactor): Promise<void> {
     { consumeErrors: true },
   );
   for (const [ok, result] of entries) {
-    console.log(ok ? `ok: ${result}` : `failed: ${(result as Failure).getErrorMessage()}`);
+    console.log(ok ? `ok: ${result}` : `failed: ${result.getErrorMessage()}`);
   }
 
   // gatherResults: the results in order, or the first failure (as a FirstError).

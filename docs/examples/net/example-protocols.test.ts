@@ -4,7 +4,7 @@ import { Failure } from "twisted-ts/defer";
 import { ConnectionRefusedError, IPv4Address, serverFromString, type IConnector, type ITransport } from "twisted-ts/net";
 import { reactor } from "twisted-ts/reactor";
 import { Clock } from "twisted-ts/task";
-import { Chat, ChatFactory } from "./chat";
+import { ChatFactory } from "./chat";
 import { Echo } from "./echo";
 import { DEFAULT_DESCRIPTION } from "./endpoint-strings";
 import { QOTD, QOTDFactory } from "./qotd";
@@ -50,8 +50,8 @@ describe("the protocols of the networking examples", () => {
   it("Chat asks for a free name, then relays to the other users", () => {
     const factory = new ChatFactory();
     const [a, b] = [new RecordingTransport(), new RecordingTransport()];
-    const alice = factory.buildProtocol(ADDR) as Chat;
-    const bob = factory.buildProtocol(ADDR) as Chat;
+    const alice = factory.buildProtocol(ADDR);
+    const bob = factory.buildProtocol(ADDR);
     alice.makeConnection(a);
     bob.makeConnection(b);
     alice.dataReceived(Buffer.from("alice\r\n"));

@@ -1,0 +1,39 @@
+import { expect } from "chai";
+import { describeValue, textOf } from "../../core/validate";
+import { Factory } from "../../net/factory";
+
+describe("core/validate: textOf", () => {
+  it("shows an object by its own toString(), as String() does", () => {
+    expect(textOf(new Factory())).to.equal("<Factory>");
+    expect(textOf({ toString: () => "custom" })).to.equal("custom");
+    expect(textOf(new Error("boom"))).to.equal("Error: boom");
+    expect(textOf([1, 2])).to.equal("1,2");
+  });
+
+  it("describes an object without one instead of printing [object Object]", () => {
+    const plain = { a: 1, b: "x" };
+    expect(textOf(plain)).to.equal(describeValue(plain));
+    expect(textOf(plain)).to.equal("{ a: 1, b: 'x' }");
+    class Producer {
+      stopProducing(): void {}
+    }
+    expect(textOf(new Producer())).to.equal("Producer {}");
+  });
+
+  it("shows primitives as String() does", () => {
+    expect(textOf("text")).to.equal("text");
+    expect(textOf(42)).to.equal("42");
+    expect(textOf(undefined)).to.equal("undefined");
+    expect(textOf(null)).to.equal("null");
+    expect(textOf(Symbol("s"))).to.equal("Symbol(s)");
+  });
+
+  it("throws what String() throws", () => {
+    const bad = {
+      toString(): string {
+        throw new RangeError("no text");
+      },
+    };
+    expect(() => textOf(bad)).to.throw(RangeError, "no text");
+  });
+});
