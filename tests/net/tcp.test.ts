@@ -169,7 +169,7 @@ describe("net/tcp", () => {
       net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
         socketWrites++;
         return (original as (...a: unknown[]) => boolean).apply(this, args);
-      } as typeof original;
+      };
       try {
         // From a timer: nothing is written until the next tick, then the three go out as one.
         client.transport!.write("x");
