@@ -13,7 +13,9 @@
  *   whose stack has been formatted, and the debug stacks as text.
  * - Each Failure is reported at most once, whichever of the three comes first; a Failure
  *   observed by `await`/`then(_, onRejected)`/`asPromise` is never reported.
- * - `record.failure` is undefined exactly when the record is not in the live set.
+ * - A record out of the live set has no Failure; one in it may have none for a while (a Deferred
+ *   that handed its Failure on empties its record at once and leaves the set at the end of its
+ *   walk, or when collected): such a record reports nothing.
  * @module
  */
 import { err } from "../log";
