@@ -59,9 +59,8 @@ export function watchResult(result: unknown, what: string): void {
  *
  * Invariants: the protocol's `connectionLost` runs exactly once, after `connected` was set to
  * false; afterwards writes are ignored. Writes made in one turn of Node's loop go out together
- * (one system call: see `#flush`): on the next tick, or, when `dataReceived` made them, as it
- * returns. An exception thrown by a protocol callback is logged and drops this connection only:
- * `connectionLost` then gets a Failure of that exception.
+ * on the next tick (one system call: see `#flush`). An exception thrown by a protocol callback is
+ * logged and drops this connection only: `connectionLost` then gets a Failure of that exception.
  *
  * Made by ports and connectors, never directly.
  */
@@ -81,8 +80,6 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   #spare: Data[] = [];
   #pendingBytes = 0;
   #flushScheduled = false;
-  /** Inside dataReceived: what it writes is flushed when it returns, not on the next tick. */
-  #delivering = false;
   /** loseConnection() was called (it may be waiting for the producer to unregister). */
   #disconnecting = false;
   /** end() was called or the socket is gone: writes are ignored. */
@@ -141,7 +138,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     else throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      if (!this.#delivering) process.nextTick(this.#flush);
+      process.nextTick(this.#flush);
     }
     this.#pending.push(data);
     this.#pendingBytes += size;
@@ -371,17 +368,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   readonly #onData = (chunk: Buffer): void => {
     if (this.#disconnecting || this.#lost || this.#callbackError !== undefined) return;
-    // A reply written by dataReceived goes out as it returns, saving a tick per message.
-    this.#delivering = true;
     try {
       const r = this.#protocol.dataReceived(chunk) as unknown;
       if (r !== undefined) watchResult(r, "Unhandled error from dataReceived:");
     } catch (e) {
       this.#callbackFailed(e, "dataReceived");
-    } finally {
-      this.#delivering = false;
     }
-    if (this.#flushScheduled) this.#flush();
   };
 
   readonly #onEnd = (): void => {

@@ -152,7 +152,7 @@ describe("net/tcp", () => {
       expect(reason.check(ConnectionDone)).to.equal(ConnectionDone);
     });
 
-    it("writes made in one turn go out in one socket write: as dataReceived returns, else on the next tick", async () => {
+    it("writes made in one turn go out in one socket write, on the next tick (from a timer or from dataReceived)", async () => {
       class Replier extends Recorder {
         override dataReceived(data: Buffer): void {
           super.dataReceived(data);
