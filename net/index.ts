@@ -73,6 +73,7 @@ export type { ProcessUtilsOptions } from "./process-utils";
 export { ThreadPool } from "./thread-pool";
 export type { ThreadPoolOptions, ThreadResultCallback } from "./thread-pool";
 export { deferToThread, deferToThreadPool } from "./threads";
+export { transferToThread } from "./thread-pool";
 export type { IReactorThreads } from "./threads";
 // Endpoints (twisted.internet.endpoints): where to listen or connect, and description strings.
 export {

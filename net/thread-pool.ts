@@ -31,6 +31,55 @@ interface Job {
   call: ThreadCall;
   onResult: ThreadResultCallback;
   cancelled: boolean;
+  /** The memory of the arguments marked by transferToThread: moved to the thread, not copied. */
+  transferList: ArrayBuffer[] | undefined;
+}
+
+/** Values marked by {@link transferToThread}, until a call takes them. */
+const marked = new WeakSet<object>();
+
+/**
+ * Marks `value` (an ArrayBuffer, or a Buffer / typed array / DataView covering the whole of its
+ * ArrayBuffer) so that, passed as an argument of `deferToThread`, `deferToThreadPool` or a
+ * pool's `callInThread*`, its memory is moved to the thread instead of copied: from the call on
+ * it belongs to the thread, and here it is left empty (length 0) once the call starts. Arguments
+ * are otherwise copied (structured clone), which for large buffers can cost more than the work.
+ * Only arguments themselves are looked at, not values nested in them.
+ * @returns `value`, for use in place.
+ * @throws TypeError for anything else, for a view of part of its ArrayBuffer (a small Buffer
+ *   shares Node's pool: copy it with `Buffer.from(b)`), and for shared memory (already shared:
+ *   pass it as it is).
+ * @example
+ * ```ts
+ * const digest = await deferToThread<string>(require.resolve("./hash"), "sha256", transferToThread(data));
+ * // data.length is now 0
+ * ```
+ */
+export function transferToThread<T extends ArrayBuffer | ArrayBufferView>(value: T): T {
+  const memory: unknown = ArrayBuffer.isView(value) ? value.buffer : value;
+  if (!(memory instanceof ArrayBuffer)) {
+    const what = typeof SharedArrayBuffer !== "undefined" && memory instanceof SharedArrayBuffer ? "shared memory (already shared: pass it as it is)" : describeValue(value);
+    throw new TypeError(`transferToThread: value must be an ArrayBuffer or a view of one, got ${what}`);
+  }
+  if (ArrayBuffer.isView(value) && (value.byteOffset !== 0 || value.byteLength !== memory.byteLength)) {
+    throw new TypeError(
+      `transferToThread: the view covers ${value.byteLength} of its ArrayBuffer's ${memory.byteLength} bytes (a small Buffer shares Node's pool); transfer a copy (Buffer.from(value))`,
+    );
+  }
+  marked.add(value);
+  return value;
+}
+
+/** The ArrayBuffers of the marked arguments (unmarking them), or undefined when none is marked. */
+function transferListOf(args: readonly unknown[]): ArrayBuffer[] | undefined {
+  let list: ArrayBuffer[] | undefined;
+  for (const a of args) {
+    if (typeof a !== "object" || a === null || !marked.has(a)) continue;
+    marked.delete(a);
+    const memory = ArrayBuffer.isView(a) ? (a.buffer as ArrayBuffer) : (a as ArrayBuffer);
+    if (!(list ??= []).includes(memory)) list.push(memory); // listed twice, postMessage would throw
+  }
+  return list;
 }
 
 /** How long an idle thread above `min` lives (ms). */
@@ -191,7 +240,8 @@ export class ThreadPool {
     exportName: string,
     ...args: unknown[]
   ): (() => boolean) => {
-    const job: Job = { call: { module: resolveModule(module), exportName: checkExportName(exportName), args }, onResult, cancelled: false };
+    const call = { module: resolveModule(module), exportName: checkExportName(exportName), args };
+    const job: Job = { call, onResult, cancelled: false, transferList: transferListOf(args) };
     this.#queue.push(job);
     this.#dispatch();
     return () => {
@@ -227,7 +277,8 @@ export class ThreadPool {
       this.#running++;
       let running: Promise<ThreadOutcome>;
       try {
-        running = piscina.run(job.call) as Promise<ThreadOutcome>;
+        const options = job.transferList === undefined ? undefined : { transferList: job.transferList };
+        running = piscina.run(job.call, options) as Promise<ThreadOutcome>;
       } catch (e) {
         running = Promise.reject(e);
       }

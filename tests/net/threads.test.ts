@@ -4,7 +4,7 @@ import { threadId } from "node:worker_threads";
 import { expect } from "chai";
 import { CancelledError, Deferred, type Failure } from "../../defer";
 import { reactor as globalReactor, type Reactor } from "../../reactor";
-import { ThreadPool } from "../../net/thread-pool";
+import { ThreadPool, transferToThread } from "../../net/thread-pool";
 import { deferToThread, deferToThreadPool } from "../../net/threads";
 import { newReactor, runReactor } from "../helpers/reactor";
 
@@ -73,6 +73,40 @@ describe("net/threads: ThreadPool and deferToThreadPool", function () {
   it("a result that cannot be cloned is a Failure", async () => {
     const f = await failureOf(deferToThreadPool(reactor, pool, WORK, "notCloneable"));
     expect(f.value).to.be.instanceOf(Error);
+  });
+
+  it("transferToThread moves an argument's memory to the thread (left empty here); others are copied", async () => {
+    const moved = Buffer.alloc(1 << 16, 1);
+    const copied = Buffer.alloc(1 << 16, 2);
+    const buffer = new Uint8Array(1000).fill(3).buffer;
+    const d = deferToThreadPool<[number, number]>(reactor, pool, WORK, "sumBytes", transferToThread(moved));
+    const e = deferToThreadPool<[number, number]>(reactor, pool, WORK, "sumBytes", copied);
+    expect(await d).to.deep.equal([1 << 16, 1 << 16]);
+    expect(await e).to.deep.equal([1 << 16, 2 << 16]);
+    expect(moved.byteLength).to.equal(0);
+    expect(copied.byteLength).to.equal(1 << 16);
+    expect(await deferToThreadPool(reactor, pool, WORK, "sumBytes", transferToThread(buffer))).to.deep.equal([1000, 3000]);
+    expect(buffer.byteLength).to.equal(0);
+  });
+
+  it("transferToThread: the same memory twice is moved once; a cancelled queued call keeps it", async () => {
+    const data = new Uint8Array(64).fill(1);
+    const view = new DataView(data.buffer);
+    expect(await deferToThreadPool(reactor, pool, WORK, "sumBytes", transferToThread(data), transferToThread(view))).to.deep.equal([64, 64]);
+    const busy = [deferToThreadPool(reactor, pool, WORK, "block", 100), deferToThreadPool(reactor, pool, WORK, "block", 100)];
+    const kept = Buffer.alloc(32, 1);
+    const queued = deferToThreadPool(reactor, pool, WORK, "sumBytes", transferToThread(kept));
+    queued.addErrback(() => null);
+    queued.cancel();
+    await Promise.all(busy);
+    expect(kept.byteLength).to.equal(32);
+  });
+
+  it("transferToThread refuses what it cannot move, at the call", () => {
+    expect(() => transferToThread(Buffer.from("small: shares Node's pool"))).to.throw(TypeError, /Buffer\.from/);
+    expect(() => transferToThread(new Uint8Array(new ArrayBuffer(8), 4))).to.throw(TypeError, /covers 4 of .* 8 bytes/);
+    expect(() => transferToThread(new Uint8Array(new SharedArrayBuffer(8)))).to.throw(TypeError, /already shared/);
+    expect(() => transferToThread("text" as unknown as ArrayBuffer)).to.throw(TypeError, /ArrayBuffer/);
   });
 
   it("bad input throws at the call", () => {
