@@ -4,6 +4,7 @@
  * @module
  */
 import * as tls from "node:tls";
+import { clientTLSOptions } from "./tls-options";
 import * as net from "node:net";
 import { Failure } from "../core/failure";
 import { describeValue, textOf } from "../core/validate";
@@ -606,24 +607,4 @@ function lostReason(e: Error, socket: net.Socket, secure: boolean): unknown {
   return new ConnectionLost(`Connection to the other side was lost in a non-clean fashion: ${code ?? e.message}.`, {
     cause: e,
   });
-}
-
-/**
- * Node's client TLS options for Twisted's defaults: the certificate and the host name are
- * verified (`hostname`, else `host`) unless `rejectUnauthorized: false`. @internal
- */
-export function clientTLSOptions(options: TLSOptions, host: string | undefined, socket?: net.Socket): tls.ConnectionOptions {
-  const { hostname, ...rest } = options;
-  const name = hostname ?? host;
-  const result: tls.ConnectionOptions = { ...rest };
-  if (socket !== undefined) result.socket = socket;
-  if (name !== undefined && result.servername === undefined && !isIPLiteral(name)) result.servername = name;
-  if (name !== undefined && result.checkServerIdentity === undefined) {
-    result.checkServerIdentity = (_host, cert) => tls.checkServerIdentity(name, cert);
-  }
-  return result;
-}
-
-function isIPLiteral(name: string): boolean {
-  return /^[\d.]+$/.test(name) || name.includes(":");
 }

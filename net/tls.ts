@@ -10,7 +10,7 @@ import { Connector } from "./connector";
 import type { ClientFactory } from "./factory";
 import type { IProtocolFactory, TCPConnectOptions, TCPListenOptions, TLSOptions } from "./interfaces";
 import { ListeningPort } from "./listening-port";
-import { clientTLSOptions } from "./stream-transport";
+import { clientTLSOptions } from "./tls-options";
 import { acceptedAddresses, checkConnectTCP, checkListenTCP, clientAddresses, connectSocket, tcpDestination, tcpServerHost } from "./tcp";
 
 function checkTLS(caller: string, options: unknown): asserts options is TLSOptions {
