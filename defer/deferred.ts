@@ -28,7 +28,8 @@ import { addTimeout } from "./timeouts";
 import { Failure, asFailure } from "../core/failure";
 import { captureStack, formatDebugStacks, type DebugStacks } from "./debug-stacks";
 import { markObserved, track, unhandledRegistry, untrack, type FailureRecord } from "./unhandled";
-import { CHAIN_MARK, Chain, Continuation, Entry, NO_ARGS, passthru, type Fn } from "./steps";
+import * as steps from "./steps";
+import type { Continuation as ContinuationStep, Fn } from "./steps";
 
 /**
  * The type of `callback` as a value: a method's type (bivariant in `T`, as a method is), so a
@@ -77,6 +78,10 @@ interface Extra {
   debug: DebugStacks | undefined;
 }
 
+
+// Module-level copies of the step kinds: read through the import, each use in the walk would be a
+// property load of another module's exports (measured: docs/design/deferred-layout.md).
+const { CHAIN_MARK, Chain, Continuation, Entry, NO_ARGS, passthru } = steps;
 
 /**
  * Whether `v` is a Deferred. A private-name brand check: unlike `instanceof` it calls no Proxy
@@ -592,7 +597,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
               // catch would drop the result and leave `waiting` paused for ever): the pause
               // count's usual case is inlined, and the record is emptied here and dropped from
               // the live set by this Deferred's tail (or when it is collected).
-              const waiting = (step as Continuation).waiting;
+              const waiting = (step as ContinuationStep).waiting;
               const ws = waiting.#state;
               if ((ws & PAUSE_MASK) !== 0 && (ws & PAUSE_MASK) !== PAUSE_MASK) waiting.#state = ws - PAUSE_ONE;
               else waiting.#addPause(-1);
