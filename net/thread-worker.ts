@@ -69,19 +69,36 @@ function findExport(mod: unknown, module: string, exportName: string): (...args:
 }
 
 /** Runs one call; never throws (the outcome says how it went). */
-export default async function runThreadCall(call: ThreadCall): Promise<ThreadOutcome> {
+/**
+ * Runs one call. Synchronous when it can be (the module already loaded, the export returning a
+ * plain value): piscina then posts the outcome without waiting on a Promise.
+ */
+export default function runThreadCall(call: ThreadCall): ThreadOutcome | Promise<ThreadOutcome> {
   try {
-    const f = findExport(await load(call.module), call.module, call.exportName);
-    const value = await f(...call.args);
-    if (typeof value === "function" || typeof value === "symbol") {
-      throw new TypeError(`${call.exportName} returned ${typeof value === "function" ? "a function" : "a symbol"}, which cannot be sent back from a thread`);
-    }
-    return { ok: true, value };
+    if (!loaded.has(call.module)) return load(call.module).then(() => runThreadCall(call), failed);
+    const value = findExport(loaded.get(call.module), call.module, call.exportName)(...call.args);
+    if (isThenable(value)) return Promise.resolve(value).then((v) => succeeded(v, call.exportName), failed);
+    return succeeded(value, call.exportName);
   } catch (e) {
-    if (e instanceof Error) {
-      const code = (e as { code?: unknown }).code;
-      return { ok: false, error: { isError: true, name: e.name, message: e.message, stack: e.stack, code: typeof code === "string" ? code : undefined } };
-    }
-    return { ok: false, error: { isError: false, name: "", message: String(e), value: e } };
+    return failed(e);
   }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
+}
+
+function succeeded(value: unknown, exportName: string): ThreadOutcome {
+  if (typeof value === "function" || typeof value === "symbol") {
+    return failed(new TypeError(`${exportName} returned ${typeof value === "function" ? "a function" : "a symbol"}, which cannot be sent back from a thread`));
+  }
+  return { ok: true, value };
+}
+
+function failed(e: unknown): ThreadOutcome {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return { ok: false, error: { isError: true, name: e.name, message: e.message, stack: e.stack, code: typeof code === "string" ? code : undefined } };
+  }
+  return { ok: false, error: { isError: false, name: "", message: String(e), value: e } };
 }

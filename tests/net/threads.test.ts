@@ -72,7 +72,16 @@ describe("net/threads: ThreadPool and deferToThreadPool", function () {
 
   it("a result that cannot be cloned is a Failure", async () => {
     const f = await failureOf(deferToThreadPool(reactor, pool, WORK, "notCloneable"));
-    expect(f.value).to.be.instanceOf(Error);
+    expect(f.value).to.be.instanceOf(TypeError);
+    expect((f.value as Error).message).to.match(/notCloneable returned a function/);
+    const g = await failureOf(deferToThreadPool(reactor, pool, WORK, "promiseOfFunction"));
+    expect((g.value as Error).message).to.match(/promiseOfFunction returned a function/);
+  });
+
+  it("a rejected Promise is a Failure keeping the error's name and message", async () => {
+    const f = await failureOf(deferToThreadPool(reactor, pool, WORK, "rejectLater", 5));
+    expect(f.value).to.be.instanceOf(RangeError);
+    expect((f.value as Error).message).to.equal("rejected in a thread");
   });
 
   it("transferToThread moves an argument's memory to the thread (left empty here); others are copied", async () => {
