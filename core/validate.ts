@@ -126,3 +126,15 @@ export function checkCallable(
     throw new TypeError(`${caller}: ${what} must be a function, got ${describeValue(f)}`);
   }
 }
+
+/**
+ * Whether `v` is a thenable (an object or function with a `then` method). Reads `then`: throws
+ * what a hostile getter (or Proxy trap) throws.
+ */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
+}

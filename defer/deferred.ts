@@ -21,9 +21,9 @@
  */
 import { err } from "../log";
 import type { IReactorTime } from "../core/interfaces";
-import { checkCallable, describeValue } from "../core/validate";
+import { checkCallable, describeValue, isThenable } from "../core/validate";
 import { AlreadyCalledError, CancelledError } from "./errors";
-import { fromAsync, fromPromise, isThenable, noopCanceller, observe, settleFrom, type DeferredKit } from "./promise-interop";
+import { fromAsync, fromPromise, noopCanceller, observe, settleFrom, type DeferredKit } from "./promise-interop";
 import { addTimeout } from "./timeouts";
 import { Failure, asFailure } from "../core/failure";
 import { captureStack, formatDebugStacks, type DebugStacks } from "./debug-stacks";

@@ -12,7 +12,7 @@
  */
 import type { Deferred } from "./deferred";
 import { CancelledError } from "./errors";
-import { checkCallable, describeValue } from "../core/validate";
+import { checkCallable, describeValue, isThenable } from "../core/validate";
 import type { Failure } from "../core/failure";
 import { markObserved } from "./unhandled";
 
@@ -23,18 +23,6 @@ export interface DeferredKit {
   isDeferred(v: unknown): v is Deferred<unknown>;
   /** Makes `target` (not fired) take `source`'s result, as if a callback had returned it. */
   adopt<T>(target: Deferred<T>, source: Deferred<T>): void;
-}
-
-/**
- * Whether `v` is a thenable (an object or function with a `then` method). Reads `then`: throws
- * what a hostile getter (or Proxy trap) throws.
- */
-export function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    v !== null &&
-    (typeof v === "object" || typeof v === "function") &&
-    typeof (v as { then?: unknown }).then === "function"
-  );
 }
 
 /** The canceller of Deferreds that stand for a Promise: nothing to stop, so the Promise is abandoned. */

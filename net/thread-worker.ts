@@ -10,6 +10,7 @@
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { isThenable } from "../core/validate";
 
 /** One call, as sent to a worker. */
 export interface ThreadCall {
@@ -44,8 +45,8 @@ function registerTypeScript(module: string): void {
   });
 }
 
+/** Loads `module` (not loaded yet: runThreadCall checks) and keeps it in `loaded`. */
 async function load(module: string): Promise<unknown> {
-  if (loaded.has(module)) return loaded.get(module);
   if (/\.[cm]?ts$/.test(module)) registerTypeScript(module);
   let mod: unknown;
   try {
@@ -82,10 +83,6 @@ export default function runThreadCall(call: ThreadCall): ThreadOutcome | Promise
   } catch (e) {
     return failed(e);
   }
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
 }
 
 function succeeded(value: unknown, exportName: string): ThreadOutcome {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { describeValue, textOf } from "../../core/validate";
+import { describeValue, isThenable, textOf } from "../../core/validate";
 import { Factory } from "../../net/factory";
 
 describe("core/validate: textOf", () => {
@@ -35,5 +35,23 @@ describe("core/validate: textOf", () => {
       },
     };
     expect(() => textOf(bad)).to.throw(RangeError, "no text");
+  });
+});
+
+describe("core/validate: isThenable", () => {
+  it("is true for Promises and objects or functions with a then method, false otherwise", () => {
+    expect(isThenable(Promise.resolve(1))).to.equal(true);
+    expect(isThenable({ then: () => undefined })).to.equal(true);
+    expect(isThenable(Object.assign(() => 1, { then: () => undefined }))).to.equal(true);
+    for (const v of [null, undefined, 0, "then", { then: 1 }, () => 1]) expect(isThenable(v), describeValue(v)).to.equal(false);
+  });
+
+  it("throws what a hostile then getter throws", () => {
+    const hostile = Object.defineProperty({}, "then", {
+      get() {
+        throw new RangeError("no then");
+      },
+    });
+    expect(() => isThenable(hostile)).to.throw(RangeError, "no then");
   });
 });
