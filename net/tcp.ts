@@ -13,10 +13,17 @@ import { ListeningPort } from "./listening-port";
 
 /** The addresses of a connected TCP (or TLS-over-TCP) socket. @internal */
 export function tcpAddresses(socket: net.Socket): { host: Address; peer: Address } {
-  return {
-    host: ipAddress("TCP", socket.localAddress ?? "", socket.localPort ?? 0, socket.localFamily),
-    peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0, socket.remoteFamily),
-  };
+  return { host: localAddressOf(socket), peer: remoteAddressOf(socket) };
+}
+
+/** This side's address of a connected socket (one getsockname). */
+function localAddressOf(socket: net.Socket): Address {
+  return ipAddress("TCP", socket.localAddress ?? "", socket.localPort ?? 0, socket.localFamily);
+}
+
+/** The other side's address of a connected socket (one getpeername). */
+function remoteAddressOf(socket: net.Socket): Address {
+  return ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0, socket.remoteFamily);
 }
 
 /** The address a TCP server is bound to. @internal */
@@ -65,10 +72,7 @@ const IPV4_LITERAL = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[
  */
 export function clientAddresses(socket: net.Socket, host: string, port: number): { host: Address; peer: Address } {
   if (!IPV4_LITERAL.test(host)) return tcpAddresses(socket);
-  return {
-    host: ipAddress("TCP", socket.localAddress ?? "", socket.localPort ?? 0, socket.localFamily),
-    peer: new IPv4Address("TCP", host, port),
-  };
+  return { host: localAddressOf(socket), peer: new IPv4Address("TCP", host, port) };
 }
 
 /** `reactor.listenTCP`: see {@link IReactorTCP}. @internal */
@@ -94,7 +98,7 @@ export function listenTCP(reactor: Reactor, port: number, factory: IProtocolFact
 export function acceptedAddresses(port: ListeningPort, socket: net.Socket): { host: Address; peer: Address } {
   const host = port.getHost() as IPv4Address;
   if (host.host !== "0.0.0.0" && host.host !== "::") {
-    return { host, peer: ipAddress("TCP", socket.remoteAddress ?? "", socket.remotePort ?? 0, socket.remoteFamily) };
+    return { host, peer: remoteAddressOf(socket) };
   }
   return tcpAddresses(socket);
 }

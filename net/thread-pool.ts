@@ -56,9 +56,9 @@ const marked = new WeakSet<object>();
  * ```
  */
 export function transferToThread<T extends ArrayBuffer | ArrayBufferView>(value: T): T {
-  const memory: unknown = ArrayBuffer.isView(value) ? value.buffer : value;
+  const memory = memoryOf(value);
   if (!(memory instanceof ArrayBuffer)) {
-    const what = typeof SharedArrayBuffer !== "undefined" && memory instanceof SharedArrayBuffer ? "shared memory (already shared: pass it as it is)" : describeValue(value);
+    const what = memory instanceof SharedArrayBuffer ? "shared memory (already shared: pass it as it is)" : describeValue(value);
     throw new TypeError(`transferToThread: value must be an ArrayBuffer or a view of one, got ${what}`);
   }
   if (ArrayBuffer.isView(value) && (value.byteOffset !== 0 || value.byteLength !== memory.byteLength)) {
@@ -76,10 +76,15 @@ function transferListOf(args: readonly unknown[]): ArrayBuffer[] | undefined {
   for (const a of args) {
     if (typeof a !== "object" || a === null || !marked.has(a)) continue;
     marked.delete(a);
-    const memory = ArrayBuffer.isView(a) ? (a.buffer as ArrayBuffer) : (a as ArrayBuffer);
+    const memory = memoryOf(a) as ArrayBuffer; // marked: checked by transferToThread
     if (!(list ??= []).includes(memory)) list.push(memory); // listed twice, postMessage would throw
   }
   return list;
+}
+
+/** The memory behind `value`: a view's buffer, else the value itself. */
+function memoryOf(value: unknown): unknown {
+  return ArrayBuffer.isView(value) ? value.buffer : value;
 }
 
 /** How long an idle thread above `min` lives (ms). */
