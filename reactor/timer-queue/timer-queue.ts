@@ -10,49 +10,36 @@
  * counter on every schedule, `reset()` and `delay()`, so equal deadlines run first come,
  * first served. The counter is an int32 compared modulo 2**32, so it never overflows into a
  * slower representation; FIFO holds between calls scheduled less than 2**31 schedulings apart.
- * Three containers, by how far away the call is from the wheel's cursor
- * `_baseTick` (a millisecond, `tick = floor(deadline * 1000)`):
- * - the **run**: calls of ticks `<= _baseTick`, i.e. due now or nearly, as an array sorted by
+ * Three containers, by how far away the call is from the wheel's cursor `_baseTick` (a
+ * millisecond, `tick = floor(deadline * 1000)`):
+ * - the **run**: calls of ticks `<= _baseTick` (due now or nearly), an array sorted by
  *   (deadline, seq) and consumed from the front. A millisecond is sorted only when it is
- *   reached, by a stable distribution sort on the deadline (O(n) for any smooth spread of
- *   deadlines, with an O(n log n) merge sort as the fallback), on typed-array copies of the keys.
- * - the **wheel**: 4096 unsorted buckets, one per millisecond of the next ~4 s; insert and
- *   remove are O(1) (each call knows its bucket and index; removal swaps in the last one).
- * - the **far heap**: a binary heap, indexed (each call knows its position) for O(log n)
- *   re-positioning, of the calls further away; they move to the wheel as it turns.
+ *   reached, by the keyed distribution sort (keyed-sort.ts) on typed-array copies of the keys;
+ * - the **wheel** (wheel.ts): one unsorted bucket per millisecond of the next ~4 s, O(1) insert
+ *   and remove;
+ * - the **far heap** (far-heap.ts): an indexed binary heap of the calls further away; they move
+ *   to the wheel as it turns.
  *
  * Cancelling is O(1): a call in the wheel is removed at once; one in the run or the heap is
  * only marked and skipped later, and those dead entries are compacted away when they are more
  * than 50 and more than half of the run and heap together (as Twisted), so after a million
  * calls scheduled and cancelled only the live calls are held. `reset()`/`delay()` of a pending
- * call move it, sooner or later, to where its new deadline belongs. A deadline of `Infinity`
- * stays in the heap and never falls due. The cursor follows the time given to `popDue`, and
- * catches up with `clock.seconds()` when a call would otherwise go to the far heap only because
- * nothing was popped for a while (so an idle queue still files near calls in the wheel).
+ * call move it to where its new deadline belongs. A deadline of `Infinity` stays in the heap
+ * and never falls due. The cursor follows the time given to `popDue`, and catches up with
+ * `clock.seconds()` when a call would otherwise go to the far heap only because nothing was
+ * popped for a while (so an idle queue still files near calls in the wheel).
  *
- * ## How an owner (Reactor, Clock) uses it
+ * ## The owner's side (Reactor, Clock)
  *
- * ```ts
- * const timers = new TimerQueue(this, (deadline) => this.rearm(deadline)); // `this.seconds()` is the clock
- * // callLater(delay, f, ...args): validate, then
- * return timers.schedule(this.seconds() + delay, f, args);   // a DelayedCall, already queued
- * // A Reactor pass: calls scheduled during the pass wait for the next one.
- * const now = this.seconds(), limit = timers.sequence;
- * for (let call; (call = timers.popDue(now, limit)) !== null; ) call.func(...call.args); // popDue marked it called
- * // (call.args.length === 0 ? call.func() : call.func(...call.args) spares the spread)
- * const next = timers.earliest();   // arm the single host timer for `next` (Infinity: nothing to wait for)
- * // A Clock: `advance()` runs everything due, including calls made while it runs:
- * for (let call; (call = timers.popDue(this.rightNow)) !== null; ) call.func(...call.args);
- * ```
- * `onEarlierDeadline(deadline)` is called when a call is scheduled (or moved) to a deadline
- * earlier than the last value `earliest()` returned (or than the last one reported), i.e.
- * exactly when a host timer armed for `earliest()` must be re-armed sooner. Cancelling never
- * calls it (waking up for nothing once is cheaper than tracking it).
- *
- * `popDue` takes the call out of the queue and marks it called before returning it, so the
- * owner only runs it; `cancel()`/`reset()` of it then throw `AlreadyCalled`. The queue calls
- * out only to `onEarlierDeadline`, at the end of `schedule`/`reset`/`delay`, and is never in
- * an inconsistent state while the owner runs a call.
+ * The owner schedules with `schedule(now + delay, f, args)` after validating; a Reactor pass
+ * reads `limit = sequence` and runs `popDue(now, limit)` until `null` (calls scheduled during
+ * the pass wait for the next one), then arms its single host timer for `earliest()`; a Clock's
+ * `advance()` runs `popDue(now)` until `null`, including calls made meanwhile.
+ * `onEarlierDeadline(deadline)` is called exactly when a host timer armed for `earliest()` must
+ * be re-armed sooner (cancelling never calls it: waking up for nothing once is cheaper than
+ * tracking it). `popDue` takes the call out and marks it called before returning it, so the
+ * owner only runs it. The queue calls out only to `onEarlierDeadline`, at the end of
+ * `schedule`/`reset`/`delay`, and is never in an inconsistent state while the owner runs a call.
  * @module
  */
 import {
@@ -73,21 +60,22 @@ import {
 import { heapFix, heapPop, heapPush, heapRemoveAt, siftDown } from "./far-heap";
 import { ensureScratch, scratch, shrinkScratch, sortKeys } from "./keyed-sort";
 import { compareCalls } from "./order";
+import {
+  MAX_TICK,
+  WHEEL_MASK,
+  WHEEL_SIZE,
+  clearSlot,
+  firstSlot,
+  newBitmap,
+  newBuckets,
+  tickOf,
+  tickOfSlot,
+  wheelAdd,
+  wheelRemove,
+} from "./wheel";
 
-/** Wheel resolution: buckets per second. */
-const TICKS_PER_SECOND = 1000;
-/** Number of wheel buckets (a power of two): how many milliseconds ahead the wheel covers. */
-const WHEEL_SIZE = 4096;
-const WHEEL_MASK = WHEEL_SIZE - 1;
-const BITMAP_WORDS = WHEEL_SIZE >>> 5;
-/** Beyond this tick the wheel is not used (ticks stop being exact integers near 2**53). */
-const MAX_TICK = 2 ** 50;
 /** Dead entries tolerated before compaction is considered (Twisted: 50). */
 const COMPACT_MIN = 50;
-
-function tickOf(time: number): number {
-  return Math.floor(time * TICKS_PER_SECOND);
-}
 
 
 /** Fills the run's free slots: a dead call that is never active. */
@@ -153,8 +141,8 @@ export class TimerQueue implements DelayedCallOwner {
 
   // The wheel: slot (tick & WHEEL_MASK) holds the calls of tick, for _baseTick < tick < _baseTick + WHEEL_SIZE.
   private _baseTick = -1;
-  private readonly _buckets: (DelayedCall[] | undefined)[] = new Array<DelayedCall[] | undefined>(WHEEL_SIZE);
-  private readonly _bitmap = new Int32Array(BITMAP_WORDS);
+  private readonly _buckets = newBuckets();
+  private readonly _bitmap = newBitmap();
   private _wheelCount = 0;
 
   // The far heap: calls of ticks >= _baseTick + WHEEL_SIZE (and cancelled ones not yet dropped).
@@ -298,7 +286,8 @@ export class TimerQueue implements DelayedCallOwner {
     call._loc = LOC_CANCELLED;
     this._live--;
     if (loc >= 0) {
-      this._bucketRemove(call, loc);
+      wheelRemove(this._buckets, this._bitmap, call, loc);
+      this._wheelCount--;
     } else if (++this._dead > COMPACT_MIN) {
       this._maybeCompact();
     }
@@ -322,7 +311,8 @@ export class TimerQueue implements DelayedCallOwner {
       }
       heapRemoveAt(this._heap, index);
     } else if (loc >= 0) {
-      this._bucketRemove(call, loc);
+      wheelRemove(this._buckets, this._bitmap, call, loc);
+      this._wheelCount--;
     } else {
       this._dead++; // its run slot is now dead (its seq no longer matches)
     }
@@ -348,12 +338,7 @@ export class TimerQueue implements DelayedCallOwner {
     if (tick <= base) {
       this._runAppend(call, time);
     } else if (tick - base < WHEEL_SIZE) {
-      const slot = tick & WHEEL_MASK;
-      let bucket = this._buckets[slot];
-      if (bucket === undefined) this._buckets[slot] = bucket = [];
-      call._loc = slot;
-      call._index = bucket.length;
-      if (bucket.push(call) === 1) this._bitmap[slot >>> 5] |= 1 << (slot & 31);
+      wheelAdd(this._buckets, this._bitmap, tick & WHEEL_MASK, call);
       this._wheelCount++;
     } else if (this._catchUpOnInsert()) {
       this._insert(call, time);
@@ -380,8 +365,7 @@ export class TimerQueue implements DelayedCallOwner {
     }
     if (!(nowTick > this._baseTick)) return false;
     if (this._wheelCount > 0) {
-      const slot = this._firstSlot();
-      if (this._baseTick + ((slot - this._baseTick) & WHEEL_MASK) <= nowTick) return false;
+      if (tickOfSlot(firstSlot(this._bitmap, this._baseTick), this._baseTick) <= nowTick) return false;
     }
     this._baseTick = nowTick;
     this._runPos = this._runLen = 0;
@@ -389,18 +373,6 @@ export class TimerQueue implements DelayedCallOwner {
     return true;
   }
 
-  private _bucketRemove(call: DelayedCall, slot: number): void {
-    const bucket = this._buckets[slot]!;
-    const last = bucket.pop()!;
-    if (last !== call) {
-      const index = call._index;
-      bucket[index] = last;
-      last._index = index;
-    } else if (bucket.length === 0) {
-      this._bitmap[slot >>> 5] &= ~(1 << (slot & 31));
-    }
-    this._wheelCount--;
-  }
 
   private _runAppend(call: DelayedCall, time: number): void {
     const n = this._runLen;
@@ -430,18 +402,6 @@ export class TimerQueue implements DelayedCallOwner {
     this._runSeqs = seqs;
   }
 
-  /** The first non-empty wheel slot after the cursor (ticks increase cyclically). Needs _wheelCount > 0. */
-  private _firstSlot(): number {
-    const bitmap = this._bitmap;
-    const start = (this._baseTick + 1) & WHEEL_MASK;
-    let word = start >>> 5;
-    let bits = bitmap[word] & (-1 << (start & 31));
-    while (bits === 0) {
-      word = (word + 1) & (BITMAP_WORDS - 1);
-      bits = bitmap[word];
-    }
-    return (word << 5) + 31 - Math.clz32(bits & -bits);
-  }
 
   /**
    * Refills the empty run with the calls of the earliest tick `<= nowTick`, turning the wheel;
@@ -449,8 +409,8 @@ export class TimerQueue implements DelayedCallOwner {
    */
   private _fill(nowTick: number): boolean {
     if (this._wheelCount > 0) {
-      const slot = this._firstSlot();
-      const tick = this._baseTick + ((slot - this._baseTick) & WHEEL_MASK);
+      const slot = firstSlot(this._bitmap, this._baseTick);
+      const tick = tickOfSlot(slot, this._baseTick);
       if (tick > nowTick) {
         this._catchUp(nowTick);
         return false;
@@ -519,7 +479,7 @@ export class TimerQueue implements DelayedCallOwner {
       call._loc = LOC_RUN;
     }
     this._wheelCount -= n;
-    this._bitmap[slot >>> 5] &= ~(1 << (slot & 31));
+    clearSlot(this._bitmap, slot);
     if (this._runSeqs.length < n) this._growRun(Math.max(n, this._runSeqs.length * 2));
     const objs = this._runObjs;
     while (objs.length < n) objs.push(TOMB);
@@ -650,7 +610,7 @@ export class TimerQueue implements DelayedCallOwner {
     }
     if (this._wheelCount > 0) {
       // Every wheel call comes before every heap call: the answer is in the first bucket.
-      const bucket = this._buckets[this._firstSlot()]!;
+      const bucket = this._buckets[firstSlot(this._bitmap, this._baseTick)]!;
       let time = Infinity;
       for (let i = 0; i < bucket.length; i++) {
         const t = timeOf(bucket[i]);
