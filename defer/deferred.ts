@@ -27,7 +27,7 @@ import { fromAsync, fromPromise, noopCanceller, observe, settleFrom, type Deferr
 import { addTimeout } from "./timeouts";
 import { Failure, asFailure } from "../core/failure";
 import { captureStack, formatDebugStacks, type DebugStacks } from "./debug-stacks";
-import { markObserved, track, unhandledRegistry, untrack, type FailureRecord } from "./unhandled";
+import { track, unhandledRegistry, untrack, type FailureRecord } from "./unhandled";
 import * as steps from "./steps";
 import type { Continuation as ContinuationStep, Fn } from "./steps";
 
@@ -709,17 +709,6 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 export function _adopt<T>(target: Deferred<T>, source: Deferred<T>): void {
   adoptResult(target, source);
 }
-
-/** @internal Marks a Failure as handled by an observer (not reported as unhandled). */
-export function _markObserved(f: Failure): void {
-  markObserved(f);
-}
-
-/**
- * @internal Whether `v` is a thenable (an object or function with a `then` method). Reads `then`:
- * throws what a hostile `then` getter (or Proxy trap) throws.
- */
-export const _isThenable = isThenable;
 
 /** @internal Whether `v` is a Deferred; never throws (a brand check, no Proxy trap). */
 export const _isDeferred = isDeferred;

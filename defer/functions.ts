@@ -4,8 +4,8 @@
  * @module
  */
 import { NotACoroutineError } from "./errors";
-import { checkCallable, describeValue } from "../core/validate";
-import { Deferred, _getDebugging, _isDeferred, _isThenable, _setDebugging } from "./deferred";
+import { checkCallable, describeValue, isThenable } from "../core/validate";
+import { Deferred, _getDebugging, _isDeferred, _setDebugging } from "./deferred";
 import { Failure } from "../core/failure";
 import { driveGenerator, isGenerator } from "./inline-callbacks";
 
@@ -53,7 +53,7 @@ export function maybeDeferred<T, A extends unknown[]>(
     if (_isDeferred(r)) return r;
     if (Failure.isFailure(r)) return fail(r);
     // Reads `then`: a hostile getter (or Proxy trap) throws, and the call has failed.
-    if (_isThenable(r)) return Deferred.fromPromise(r);
+    if (isThenable(r)) return Deferred.fromPromise(r);
   } catch (e) {
     return fail(e);
   }
@@ -87,7 +87,7 @@ export function ensureDeferred<T>(
   if (_isDeferred(x)) return x;
   let thenable: boolean;
   try {
-    thenable = _isThenable(x);
+    thenable = isThenable(x);
   } catch (e) {
     // A `then` getter (or Proxy trap) that throws: a coroutine that has failed.
     return fail(e);

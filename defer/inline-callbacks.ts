@@ -2,8 +2,8 @@
  * `inlineCallbacks`: write Deferred-using code as a generator that `yield`s Deferreds.
  * @module
  */
-import { describeValue } from "../core/validate";
-import { Deferred, _adopt, _isDeferred, _isThenable } from "./deferred";
+import { describeValue, isThenable } from "../core/validate";
+import { Deferred, _adopt, _isDeferred } from "./deferred";
 import { Failure, asFailure } from "../core/failure";
 import { err } from "../log";
 
@@ -84,7 +84,7 @@ function step<R>(gen: Generator<unknown, R, unknown>, status: Status<R>, input: 
     if (!_isDeferred(value)) {
       let thenable: boolean;
       try {
-        thenable = _isThenable(value);
+        thenable = isThenable(value);
       } catch (e) {
         // A `then` getter that throws (or a Proxy's trap): the yielded value failed.
         input = e;
@@ -190,7 +190,7 @@ function unwrap(r: unknown): [unknown, boolean] {
 function finish<R>(d: Deferred<R>, value: R): void {
   let thenable: boolean;
   try {
-    thenable = !_isDeferred(value) && _isThenable(value);
+    thenable = !_isDeferred(value) && isThenable(value);
   } catch (e) {
     // A returned value whose `then` getter (or Proxy trap) throws: the generator failed.
     d.errback(e);

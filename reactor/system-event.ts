@@ -3,7 +3,8 @@
  * `_ThreePhaseEvent`.
  * @module
  */
-import { Deferred, _isDeferred, _isThenable } from "../defer/deferred";
+import { isThenable } from "../core/validate";
+import { Deferred, _isDeferred } from "../defer/deferred";
 import { reportUnhandledFailures } from "../defer/unhandled";
 import { DeferredList } from "../defer/deferred-list";
 import { Failure } from "../core/failure";
@@ -137,7 +138,7 @@ export class SystemEvent {
   /** A Deferred that fires (never fails) once a "before" trigger's Deferred or Promise settles. */
   #awaitable(t: Trigger, result: unknown): Deferred<unknown> | undefined {
     try {
-      if (!_isDeferred(result) && !_isThenable(result)) return undefined;
+      if (!_isDeferred(result) && !isThenable(result)) return undefined;
     } catch (e) {
       // A `then` getter (or Proxy trap) that throws: the trigger failed.
       err(e, `Error in before-${this.#type} trigger ${t.f.name || "(anonymous)"}:`);

@@ -3,7 +3,8 @@
  * `pydis_core.utils.scheduling` offers them on asyncio.
  * @module
  */
-import { Deferred, _adopt, _isThenable, _markObserved } from "../defer/deferred";
+import { markObserved } from "../defer/unhandled";
+import { Deferred, _adopt } from "../defer/deferred";
 import { CancelledError } from "../defer/errors";
 import { Failure, type ErrorType } from "../core/failure";
 import { maybeDeferred } from "../defer/functions";
@@ -336,7 +337,7 @@ export function createTask(
   const task = new Task(work, clock, 0, report);
   task.deferred.addErrback((f: Failure) => {
     if (!task.isCancellation(f)) report(f);
-    _markObserved(f); // logged once above (or not to be logged): no unhandled-error report
+    markObserved(f); // logged once above (or not to be logged): no unhandled-error report
     return f;
   });
   return task.deferred;

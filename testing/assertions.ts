@@ -2,10 +2,11 @@
  * trial's result assertions on Deferreds: `successResultOf`, `failureResultOf`, `assertNoResult`.
  * @module
  */
+import { markObserved } from "../defer/unhandled";
 import { AssertionError } from "node:assert";
 import { Failure, type ErrorType } from "../core/failure";
 import { describeValue } from "../core/validate";
-import { Deferred, _markObserved } from "../defer/deferred";
+import { Deferred } from "../defer/deferred";
 
 const NONE = Symbol("no result");
 
@@ -17,7 +18,7 @@ function currentResult(caller: string, d: Deferred<unknown>): unknown {
     result = r;
     return r;
   });
-  if (result instanceof Failure) _markObserved(result);
+  if (result instanceof Failure) markObserved(result);
   return result;
 }
 
