@@ -69,9 +69,8 @@ function findExport(mod: unknown, module: string, exportName: string): (...args:
   return f as (...args: unknown[]) => unknown;
 }
 
-/** Runs one call; never throws (the outcome says how it went). */
 /**
- * Runs one call. Synchronous when it can be (the module already loaded, the export returning a
+ * Runs one call; never throws (the outcome says how it went). Synchronous when it can be (the module already loaded, the export returning a
  * plain value): piscina then posts the outcome without waiting on a Promise.
  */
 export default function runThreadCall(call: ThreadCall): ThreadOutcome | Promise<ThreadOutcome> {
