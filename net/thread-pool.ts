@@ -337,9 +337,19 @@ function resolveModule(module: unknown): string {
         "(pass require.resolve(\"./work\") or path.join(__dirname, \"work\"))",
     );
   }
-  try {
-    return require.resolve(module, { paths: [process.cwd()] });
-  } catch {
-    return module;
+  const cwd = process.cwd();
+  const key = `${cwd}\0${module}`;
+  let resolved = resolvedPackages.get(key);
+  if (resolved === undefined) {
+    try {
+      resolved = require.resolve(module, { paths: [cwd] });
+    } catch {
+      resolved = module;
+    }
+    resolvedPackages.set(key, resolved);
   }
+  return resolved;
 }
+
+/** Package names resolved from a working directory: resolving reads the file system. */
+const resolvedPackages = new Map<string, string>();
