@@ -15,6 +15,7 @@ export { FileSender } from "./file-sender";
 export { TimeoutMixin } from "./timeout-mixin";
 export type { TimeoutMixinMembers, MixinBase } from "./timeout-mixin";
 export { ProtocolWrapper, WrappingFactory } from "./protocol-wrapper";
+export { TimeoutProtocol, TimeoutFactory } from "./timeout-protocol";
 export type { ProtocolWrapperClass } from "./protocol-wrapper";
 
 fastExports(module.exports as object); // @types/node types `module.exports` as any
