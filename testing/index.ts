@@ -28,7 +28,7 @@ export {
   makeFakeServer,
   ConnectionCompleter,
 } from "./iosim";
-export type { ConnectOptions, ServerAndClient } from "./iosim";
+export type { ConnectOptions, ConnectedServerAndClientOptions, ServerAndClient } from "./iosim";
 export { successResultOf, failureResultOf, assertNoResult } from "./assertions";
 export { flushLoggedErrors, loggedErrors } from "./logged-errors";
 
