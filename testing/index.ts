@@ -27,6 +27,7 @@ export {
   makeFakeClient,
   makeFakeServer,
   ConnectionCompleter,
+  connectableEndpoint,
 } from "./iosim";
 export type { ConnectOptions, ConnectedServerAndClientOptions, ServerAndClient } from "./iosim";
 export { successResultOf, failureResultOf, assertNoResult } from "./assertions";

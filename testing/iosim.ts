@@ -8,9 +8,11 @@ import { Failure } from "../core/failure";
 import type { Address } from "../net/address";
 import { ConnectionDone, ConnectionRefusedError } from "../net/errors";
 import type { Data, IConsumer, IProducer, IPushProducer, ITCPTransport } from "../net/interfaces";
-import type { Protocol } from "../net/protocol";
+import { Protocol } from "../net/protocol";
+import { Factory } from "../net/factory";
+import { TCP4ClientEndpoint, TCP4ServerEndpoint } from "../net/endpoints";
 import { dataToBuffer } from "./string-transport";
-import type { MemoryReactor, MemoryReactorClock } from "./memory-reactor";
+import { MemoryReactorClock, type MemoryReactor } from "./memory-reactor";
 
 /** The address of a FakeTransport's ends (an opaque, unique value, as Twisted's FakeAddress). */
 export class FakeAddress {
@@ -405,13 +407,16 @@ function checkTransportFactory<F>(what: string, f: F | undefined): F | undefined
  */
 export class ConnectionCompleter {
   readonly #reactor: MemoryReactor;
+  readonly #debug: boolean;
 
-  constructor(memoryReactor: MemoryReactor) {
+  /** @param memoryReactor the reactor whose recorded calls to complete; @param debug the default of `succeedOnce`'s. */
+  constructor(memoryReactor: MemoryReactor, debug = false) {
     this.#reactor = memoryReactor;
+    this.#debug = debug;
   }
 
   /** Connects one recorded client to a recorded server on its port; undefined when none matches. */
-  succeedOnce(debug = false): IOPump | undefined {
+  succeedOnce(debug = this.#debug): IOPump | undefined {
     const r = this.#reactor;
     for (let i = 0; i < r.tcpClients.length; i++) {
       const clientInfo = r.tcpClients[i];
@@ -434,4 +439,28 @@ export class ConnectionCompleter {
     if (info === undefined || connector === undefined) throw new Error("ConnectionCompleter.failOnce: no connection attempt recorded");
     info[2].clientConnectionFailed(connector, reason);
   }
+}
+
+/**
+ * A client endpoint whose connections a test completes on demand, as Twisted's
+ * `iosim.connectableEndpoint`: a `TCP4ClientEndpoint` to port 4321 of a fresh
+ * MemoryReactorClock on which a server endpoint listens (with plain `Protocol`s), and the
+ * {@link ConnectionCompleter} that makes its `connect()` Deferreds succeed (`succeedOnce()`,
+ * which returns the pump) or fail (`failOnce()`).
+ * @param debug log each pump step of the connections completed.
+ * @returns `[endpoint, completer]`, as Twisted's tuple.
+ * @example
+ * ```ts
+ * const [endpoint, completer] = connectableEndpoint();
+ * const d = endpoint.connect(Factory.forProtocol(MyClient));
+ * completer.succeedOnce();
+ * const client = successResultOf(d);
+ * ```
+ */
+export function connectableEndpoint(debug = false): [TCP4ClientEndpoint, ConnectionCompleter] {
+  const reactor = new MemoryReactorClock();
+  const clientEndpoint = new TCP4ClientEndpoint(reactor, "0.0.0.0", 4321);
+  const serverEndpoint = new TCP4ServerEndpoint(reactor, 4321);
+  serverEndpoint.listen(Factory.forProtocol(Protocol));
+  return [clientEndpoint, new ConnectionCompleter(reactor, debug)];
 }

@@ -9,8 +9,12 @@ import {
   FakeTransport,
   MemoryReactor,
   MemoryReactorClock,
+  assertNoResult,
   connect,
+  connectableEndpoint,
   connectedServerAndClient,
+  failureResultOf,
+  successResultOf,
 } from "../../testing";
 import type { IConnector } from "../../net";
 
@@ -236,5 +240,29 @@ describe("iosim: ConnectionCompleter", () => {
     reactor.connectTCP("h", 1, new F());
     new ConnectionCompleter(reactor).failOnce();
     expect(reasons[0].check(ConnectionRefusedError)).to.equal(ConnectionRefusedError);
+  });
+});
+
+describe("iosim: connectableEndpoint", () => {
+  it("gives an endpoint whose connect() succeeds when the completer says so", () => {
+    const [endpoint, completer] = connectableEndpoint();
+    const d = endpoint.connect(Factory.forProtocol(AccumulatingProtocol));
+    assertNoResult(d);
+    const pump = completer.succeedOnce();
+    expect(pump).to.not.equal(undefined);
+    const client = successResultOf(d) as AccumulatingProtocol;
+    expect(client).to.be.instanceOf(AccumulatingProtocol);
+    expect(client.made).to.equal(1);
+    pump!.server.transport!.write("from the server");
+    pump!.flush();
+    expect(client.data.toString()).to.equal("from the server");
+    expect(completer.succeedOnce()).to.equal(undefined); // nothing more to complete
+  });
+
+  it("or fails, with ConnectionRefusedError by default", () => {
+    const [endpoint, completer] = connectableEndpoint();
+    const d = endpoint.connect(Factory.forProtocol(AccumulatingProtocol));
+    completer.failOnce();
+    failureResultOf(d, ConnectionRefusedError);
   });
 });
