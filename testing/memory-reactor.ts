@@ -407,6 +407,11 @@ export class MemoryReactorClock extends MemoryReactor implements IReactorTime {
     this.clock.rightNow = value;
   }
 
+  /** As Clock.calls (Twisted's): the pending calls in the order they would run. */
+  get calls(): IDelayedCall[] {
+    return this.clock.getDelayedCalls();
+  }
+
   /** As Clock.seconds. */
   seconds(): number {
     return this.clock.seconds();

@@ -139,6 +139,18 @@ describe("MemoryReactor as an IReactorFDSet (test_readers, test_writers)", () =>
   });
 });
 
+describe("MemoryReactorClock.calls (Twisted's Clock.calls)", () => {
+  it("lists the pending calls in the order they would run", () => {
+    const reactor = new MemoryReactorClock();
+    expect(reactor.calls).to.deep.equal([]);
+    const late = reactor.callLater(2, () => undefined);
+    const early = reactor.callLater(1, () => undefined);
+    expect(reactor.calls).to.deep.equal([early, late]);
+    reactor.advance(1);
+    expect(reactor.calls).to.deep.equal([late]);
+  });
+});
+
 describe("MemoryReactorClock", () => {
   it("is a MemoryReactor with a Clock's time", () => {
     const reactor = new MemoryReactorClock();
