@@ -32,6 +32,12 @@ export function untrack(reactor: Reactor, thing: Closable): void {
   open.get(reactor)?.delete(thing);
 }
 
+/** What `reactor` has open now, in the order it was opened (for tests and diagnostics). @internal */
+export function _openResources(reactor: Reactor): Closable[] {
+  const set = open.get(reactor);
+  return set === undefined ? [] : [...set];
+}
+
 /** How many things `reactor` has open (for tests and diagnostics). @internal */
 export function _openCount(reactor: Reactor): number {
   return open.get(reactor)?.size ?? 0;

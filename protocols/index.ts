@@ -12,9 +12,11 @@ export { LineOnlyReceiver } from "./line-only-receiver";
 export { NetstringReceiver } from "./netstring";
 export { IntNStringReceiver, Int32StringReceiver, Int16StringReceiver, Int8StringReceiver } from "./int-n-string";
 export { FileSender } from "./file-sender";
+export type { FileLike } from "./file-sender";
 export { TimeoutMixin } from "./timeout-mixin";
 export type { TimeoutMixinMembers, MixinBase } from "./timeout-mixin";
 export { ProtocolWrapper, WrappingFactory } from "./protocol-wrapper";
+export { TimeoutProtocol, TimeoutFactory } from "./timeout-protocol";
 export type { ProtocolWrapperClass } from "./protocol-wrapper";
 
 fastExports(module.exports as object); // @types/node types `module.exports` as any

@@ -33,11 +33,16 @@ export class NetstringReceiver extends Protocol {
   MAX_LENGTH = 99999;
   /** 1 once a malformed netstring was received (and the connection dropped), else 0. */
   brokenPeer = 0;
-  #remaining: Buffer = EMPTY;
-  #state = PARSING_LENGTH;
+  // The parser's state under Twisted's names (its tests read and set them).
+  /** The data received and not consumed yet. @internal */
+  _remainingData: Buffer = EMPTY;
+  /** Parsing the length (0) or the payload (1). @internal */
+  _state = PARSING_LENGTH;
+  /** How much of the payload (with its comma) was received. @internal */
+  _currentPayloadSize = 0;
+  /** The payload's size plus one for the trailing comma. @internal */
+  _expectedPayloadSize = 0;
   #payload: Buffer[] = [];
-  #currentPayloadSize = 0;
-  #expectedPayloadSize = 0;
 
   constructor() {
     super();
@@ -47,11 +52,11 @@ export class NetstringReceiver extends Protocol {
   /** Sets the parser up (Twisted does it here), then connects. */
   override makeConnection(transport: ITransport): void {
     super.makeConnection(transport);
-    this.#remaining = EMPTY;
-    this.#currentPayloadSize = 0;
+    this._remainingData = EMPTY;
+    this._currentPayloadSize = 0;
     this.#payload = [];
-    this.#state = PARSING_LENGTH;
-    this.#expectedPayloadSize = 0;
+    this._state = PARSING_LENGTH;
+    this._expectedPayloadSize = 0;
     this.brokenPeer = 0;
   }
 
@@ -66,8 +71,8 @@ export class NetstringReceiver extends Protocol {
   /** Parses `data`, delivering each complete netstring; drops the connection on malformed input. */
   override dataReceived(data: Buffer): void {
     if (!Buffer.isBuffer(data)) data = receivedData(data, "NetstringReceiver");
-    this.#remaining = this.#remaining.length === 0 ? data : Buffer.concat([this.#remaining, data]);
-    while (this.#remaining.length > 0) {
+    this._remainingData = this._remainingData.length === 0 ? data : Buffer.concat([this._remainingData, data]);
+    while (this._remainingData.length > 0) {
       try {
         this.#consumeData();
       } catch (e) {
@@ -90,18 +95,18 @@ export class NetstringReceiver extends Protocol {
   }
 
   #consumeData(): void {
-    if (this.#state === PARSING_LENGTH) {
-      this.#consumeLength();
-      this.#state = PARSING_PAYLOAD;
-      this.#currentPayloadSize = 0;
+    if (this._state === PARSING_LENGTH) {
+      this._consumeLength();
+      this._state = PARSING_PAYLOAD;
+      this._currentPayloadSize = 0;
       this.#payload = [];
     }
-    if (this.#state === PARSING_PAYLOAD) this.#consumePayload();
+    if (this._state === PARSING_PAYLOAD) this.#consumePayload();
   }
 
-  /** The digits at the start of #remaining: `0` or `[1-9][0-9]*`; how many (0 when none). */
+  /** The digits at the start of `_remainingData`: `0` or `[1-9][0-9]*`; how many (0 when none). */
   #digits(): number {
-    const r = this.#remaining;
+    const r = this._remainingData;
     if (r.length === 0 || r[0] < 0x30 || r[0] > 0x39) return 0;
     if (r[0] === 0x30) return 1;
     let n = 1;
@@ -109,12 +114,17 @@ export class NetstringReceiver extends Protocol {
     return n;
   }
 
-  #consumeLength(): void {
+  /**
+   * Consumes the length at the start of `_remainingData` into `_expectedPayloadSize`.
+   * @throws IncompleteNetstring when only the start of a length is there.
+   * @throws NetstringParseError for a malformed or too large length. @internal
+   */
+  _consumeLength(): void {
     const n = this.#digits();
-    const r = this.#remaining;
+    const r = this._remainingData;
     if (n > 0 && n < r.length && r[n] === COLON) {
-      this.#expectedPayloadSize = this.#extractLength(r.subarray(0, n)) + 1;
-      this.#remaining = r.subarray(n + 1);
+      this._expectedPayloadSize = this.#extractLength(r.subarray(0, n)) + 1;
+      this._remainingData = r.subarray(n + 1);
       return;
     }
     // No complete length yet: what is there must be the start of one.
@@ -131,23 +141,28 @@ export class NetstringReceiver extends Protocol {
     return length;
   }
 
+  /** True when the data received holds the rest of the current payload (and its comma). @internal */
+  _payloadComplete(): boolean {
+    return this._remainingData.length + this._currentPayloadSize >= this._expectedPayloadSize;
+  }
+
   #consumePayload(): void {
-    const r = this.#remaining;
-    const missing = this.#expectedPayloadSize - this.#currentPayloadSize;
+    const r = this._remainingData;
+    const missing = this._expectedPayloadSize - this._currentPayloadSize;
     if (r.length >= missing) {
       this.#payload.push(r.subarray(0, missing));
-      this.#remaining = r.subarray(missing);
-      this.#currentPayloadSize = this.#expectedPayloadSize;
+      this._remainingData = r.subarray(missing);
+      this._currentPayloadSize = this._expectedPayloadSize;
     } else {
       this.#payload.push(r);
-      this.#currentPayloadSize += r.length;
-      this.#remaining = EMPTY;
+      this._currentPayloadSize += r.length;
+      this._remainingData = EMPTY;
       throw new IncompleteNetstring();
     }
     const payload = this.#payload.length === 1 ? this.#payload[0] : Buffer.concat(this.#payload);
     this.#payload = [];
     if (payload[payload.length - 1] !== COMMA) throw new NetstringParseError(MISSING_COMMA);
-    this.#state = PARSING_LENGTH;
+    this._state = PARSING_LENGTH;
     this.stringReceived(payload.subarray(0, payload.length - 1));
   }
 

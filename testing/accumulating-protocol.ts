@@ -89,7 +89,7 @@ export class LineSendingProtocol extends LineReceiver {
 }
 
 /**
- * A pull producer that writes "0" to "9", one per `resumeProducing()`, then unregisters and
+ * A pull producer that writes the bytes "0" to "9" (a Buffer each), one per `resumeProducing()`, then unregisters and
  * fires `result`. Pausing it is a bug (it throws).
  */
 export class NonStreamingProducer implements IPullProducer {
@@ -109,7 +109,7 @@ export class NonStreamingProducer implements IPullProducer {
   /** Writes the next digit. @throws Error after it is done. */
   resumeProducing(): void {
     if (this.consumer === null || this.counter >= 10) throw new Error("BUG: resume after unregister/stop.");
-    this.consumer.write(String(this.counter));
+    this.consumer.write(Buffer.from(String(this.counter))); // bytes, as Twisted's b"%d"
     this.counter += 1;
     if (this.counter === 10) {
       this.consumer.unregisterProducer();

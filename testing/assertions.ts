@@ -64,7 +64,7 @@ export function failureResultOf(d: Deferred<unknown>, ...types: ErrorType[]): Fa
     fail(`Failure result expected on ${d.toString()}, found success result (${describeValue(result)}) instead`, result);
   }
   if (types.length > 0 && result.check(...types) === null) {
-    const expected = types.map((t) => (typeof t === "function" ? t.name : String(t))).join(", ");
+    const expected = types.map((t) => (typeof t === "function" ? t.name : String(t))).join(" or ");
     fail(
       `Failure of type (${expected}) expected on ${d.toString()}, found type ${typeName(result)} instead: ${result.getTraceback()}`,
       result.value,

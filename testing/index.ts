@@ -27,9 +27,11 @@ export {
   makeFakeClient,
   makeFakeServer,
   ConnectionCompleter,
+  connectableEndpoint,
 } from "./iosim";
-export type { ConnectOptions, ServerAndClient } from "./iosim";
+export type { ConnectOptions, ConnectedServerAndClientOptions, ServerAndClient } from "./iosim";
 export { successResultOf, failureResultOf, assertNoResult } from "./assertions";
+export { FakeDatagramTransport, waitUntilAllDisconnected } from "./helpers";
 export { flushLoggedErrors, loggedErrors } from "./logged-errors";
 
 fastExports(module.exports as object); // @types/node types `module.exports` as any

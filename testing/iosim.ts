@@ -3,13 +3,16 @@
  * `connect`, `connectedServerAndClient`.
  * @module
  */
+import { AssertionError } from "node:assert";
 import { Failure } from "../core/failure";
 import type { Address } from "../net/address";
 import { ConnectionDone, ConnectionRefusedError } from "../net/errors";
 import type { Data, IConsumer, IProducer, IPushProducer, ITCPTransport } from "../net/interfaces";
-import type { Protocol } from "../net/protocol";
+import { Protocol } from "../net/protocol";
+import { Factory } from "../net/factory";
+import { TCP4ClientEndpoint, TCP4ServerEndpoint } from "../net/endpoints";
 import { dataToBuffer } from "./string-transport";
-import type { MemoryReactor, MemoryReactorClock } from "./memory-reactor";
+import { MemoryReactorClock, type MemoryReactor } from "./memory-reactor";
 
 /** The address of a FakeTransport's ends (an opaque, unique value, as Twisted's FakeAddress). */
 export class FakeAddress {
@@ -216,7 +219,8 @@ export class IOPump {
   /**
    * Pumps until nothing moves (at most 1000 times).
    * @returns true when anything moved.
-   * @throws Error "Too long" when data still moves after 1000 pumps.
+   * @throws AssertionError (node:assert) "Too long" when data still moves after 1000 pumps, as
+   *   Twisted's `assert 0, "Too long"`.
    */
   flush(debug = false): boolean {
     let result = false;
@@ -224,7 +228,7 @@ export class IOPump {
       if (!this.pump(debug)) return result;
       result = true;
     }
-    throw new Error("IOPump.flush: Too long (data still moving after 1000 pumps)");
+    throw new AssertionError({ message: "Too long (IOPump.flush: data still moving after 1000 pumps)", operator: "fail" });
   }
 
   /**
@@ -276,22 +280,44 @@ export interface ConnectOptions {
   clock?: MemoryReactorClock | null;
 }
 
+/** Options of `connectedServerAndClient`: those of `connect`, and the transports' factories. */
+export interface ConnectedServerAndClientOptions extends ConnectOptions {
+  /** Makes the client's transport from the client protocol (default `makeFakeClient`). */
+  clientTransportFactory?: (clientProtocol: Protocol) => FakeTransport;
+  /** Makes the server's transport from the server protocol (default `makeFakeServer`). */
+  serverTransportFactory?: (serverProtocol: Protocol) => FakeTransport;
+}
+
 /**
  * Connects `serverProtocol` to `serverTransport` and `clientProtocol` to `clientTransport`
  * (server first), and returns the pump between them, flushed once when `greet`.
+ * Twisted's positional form `connect(sp, st, cp, ct, debug, greet)` is accepted too.
+ * @throws TypeError for options that are neither an object nor a boolean.
  */
 export function connect(
   serverProtocol: Protocol,
   serverTransport: FakeTransport,
   clientProtocol: Protocol,
   clientTransport: FakeTransport,
-  options: ConnectOptions = {},
+  options: ConnectOptions | boolean = {},
+  greet?: boolean,
 ): IOPump {
+  const opts = positional("connect", options, greet);
   serverProtocol.makeConnection(serverTransport);
   clientProtocol.makeConnection(clientTransport);
-  const pump = new IOPump(clientProtocol, serverProtocol, clientTransport, serverTransport, options.debug ?? false, options.clock ?? null);
-  if (options.greet ?? true) pump.flush();
+  const pump = new IOPump(clientProtocol, serverProtocol, clientTransport, serverTransport, opts.debug ?? false, opts.clock ?? null);
+  if (opts.greet ?? true) pump.flush();
   return pump;
+}
+
+/** Twisted's positional `(debug, greet)` as options; an options object as is. */
+function positional(caller: string, options: ConnectOptions | boolean | undefined, greet: boolean | undefined): ConnectOptions {
+  if (options === undefined) return greet === undefined ? {} : { greet };
+  if (typeof options === "boolean") return { debug: options, greet: greet ?? true };
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${caller}: options must be an object (or Twisted's debug flag), got ${String(options)}`);
+  }
+  return options;
 }
 
 function make<P>(what: string, maker: (new () => P) | (() => P)): P {
@@ -301,8 +327,11 @@ function make<P>(what: string, maker: (new () => P) | (() => P)): P {
   return isClass ? new (maker as new () => P)() : (maker as () => P)();
 }
 
-/** What `connectedServerAndClient` returns. */
-export interface ServerAndClient<S extends Protocol, C extends Protocol> {
+/**
+ * What `connectedServerAndClient` returns. It is also iterable as Twisted's tuple
+ * `[client, server, pump]` (`const [c, s, pump] = connectedServerAndClient(…)`).
+ */
+export interface ServerAndClient<S extends Protocol, C extends Protocol> extends Iterable<C | S | IOPump> {
   /** The server protocol. */
   server: S;
   /** The client protocol. */
@@ -312,9 +341,12 @@ export interface ServerAndClient<S extends Protocol, C extends Protocol> {
 }
 
 /**
- * A server and a client protocol connected in memory: makes both (each a class, called with
- * `new`, or a function returning the protocol), connects them over FakeTransports and returns
- * them with the pump (flushed once unless `greet` is false).
+ * A server and a client protocol connected in memory: makes both (the client first; each a
+ * class, called with `new`, or a function returning the protocol), connects them over
+ * FakeTransports (made by `clientTransportFactory` / `serverTransportFactory`) and returns them
+ * with the pump (flushed once unless `greet` is false). Twisted's positional form
+ * `(server, client, clientTransportFactory, serverTransportFactory, debug, greet)` is accepted
+ * too, and the result destructures as Twisted's tuple: `const [client, server, pump] = …`.
  *
  * @example
  * ```ts
@@ -327,14 +359,45 @@ export interface ServerAndClient<S extends Protocol, C extends Protocol> {
 export function connectedServerAndClient<S extends Protocol, C extends Protocol>(
   server: (new () => S) | (() => S),
   client: (new () => C) | (() => C),
-  options: ConnectOptions = {},
+  options?: ConnectedServerAndClientOptions | ((clientProtocol: Protocol) => FakeTransport),
+  serverTransportFactory?: (serverProtocol: Protocol) => FakeTransport,
+  debug?: boolean,
+  greet?: boolean,
 ): ServerAndClient<S, C> {
+  let opts: ConnectedServerAndClientOptions;
+  if (typeof options === "function" || (options === undefined && (serverTransportFactory ?? debug ?? greet) !== undefined)) {
+    opts = { clientTransportFactory: options, serverTransportFactory, debug, greet };
+  } else if (options === undefined) {
+    opts = {};
+  } else if (options === null || typeof options !== "object") {
+    throw new TypeError(`connectedServerAndClient: options must be an object, got ${String(options)}`);
+  } else {
+    opts = options;
+  }
+  const makeClientTransport = checkTransportFactory("clientTransportFactory", opts.clientTransportFactory) ?? makeFakeClient;
+  const makeServerTransport = checkTransportFactory("serverTransportFactory", opts.serverTransportFactory) ?? makeFakeServer;
   const c = make("client", client);
   const s = make("server", server);
-  const cio = makeFakeClient(c);
-  const sio = makeFakeServer(s);
-  const pump = connect(s, sio, c, cio, options);
-  return { server: s, client: c, pump };
+  const cio = makeClientTransport(c);
+  const sio = makeServerTransport(s);
+  const pump = connect(s, sio, c, cio, { debug: opts.debug, greet: opts.greet, clock: opts.clock });
+  const result = { server: s, client: c, pump } as ServerAndClient<S, C>;
+  // Not enumerable: the object still compares (and prints) as { server, client, pump }.
+  Object.defineProperty(result, Symbol.iterator, {
+    value: function* (): Generator<C | S | IOPump> {
+      yield c;
+      yield s;
+      yield pump;
+    },
+  });
+  return result;
+}
+
+function checkTransportFactory<F>(what: string, f: F | undefined): F | undefined {
+  if (f !== undefined && f !== null && typeof f !== "function") {
+    throw new TypeError(`connectedServerAndClient: ${what} must be a function, got ${String(f)}`);
+  }
+  return f ?? undefined;
 }
 
 /**
@@ -344,13 +407,16 @@ export function connectedServerAndClient<S extends Protocol, C extends Protocol>
  */
 export class ConnectionCompleter {
   readonly #reactor: MemoryReactor;
+  readonly #debug: boolean;
 
-  constructor(memoryReactor: MemoryReactor) {
+  /** @param memoryReactor the reactor whose recorded calls to complete; @param debug the default of `succeedOnce`'s. */
+  constructor(memoryReactor: MemoryReactor, debug = false) {
     this.#reactor = memoryReactor;
+    this.#debug = debug;
   }
 
   /** Connects one recorded client to a recorded server on its port; undefined when none matches. */
-  succeedOnce(debug = false): IOPump | undefined {
+  succeedOnce(debug = this.#debug): IOPump | undefined {
     const r = this.#reactor;
     for (let i = 0; i < r.tcpClients.length; i++) {
       const clientInfo = r.tcpClients[i];
@@ -373,4 +439,28 @@ export class ConnectionCompleter {
     if (info === undefined || connector === undefined) throw new Error("ConnectionCompleter.failOnce: no connection attempt recorded");
     info[2].clientConnectionFailed(connector, reason);
   }
+}
+
+/**
+ * A client endpoint whose connections a test completes on demand, as Twisted's
+ * `iosim.connectableEndpoint`: a `TCP4ClientEndpoint` to port 4321 of a fresh
+ * MemoryReactorClock on which a server endpoint listens (with plain `Protocol`s), and the
+ * {@link ConnectionCompleter} that makes its `connect()` Deferreds succeed (`succeedOnce()`,
+ * which returns the pump) or fail (`failOnce()`).
+ * @param debug log each pump step of the connections completed.
+ * @returns `[endpoint, completer]`, as Twisted's tuple.
+ * @example
+ * ```ts
+ * const [endpoint, completer] = connectableEndpoint();
+ * const d = endpoint.connect(Factory.forProtocol(MyClient));
+ * completer.succeedOnce();
+ * const client = successResultOf(d);
+ * ```
+ */
+export function connectableEndpoint(debug = false): [TCP4ClientEndpoint, ConnectionCompleter] {
+  const reactor = new MemoryReactorClock();
+  const clientEndpoint = new TCP4ClientEndpoint(reactor, "0.0.0.0", 4321);
+  const serverEndpoint = new TCP4ServerEndpoint(reactor, 4321);
+  serverEndpoint.listen(Factory.forProtocol(Protocol));
+  return [clientEndpoint, new ConnectionCompleter(reactor, debug)];
 }

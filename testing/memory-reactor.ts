@@ -183,15 +183,63 @@ export class MemoryReactor implements IReactorTCP, IReactorUNIX, IReactorSSL {
   udpServers: Array<[number, DatagramProtocol, string, number]> = [];
   /** The connectors made by connect calls, in order. */
   connectors: IConnector[] = [];
+  /** True once `install()` was called. */
+  hasInstalled = false;
+  /** What `addReader` added (IReactorFDSet, recorded only: nothing is read). */
+  readers = new Set<unknown>();
+  /** What `addWriter` added (recorded only). */
+  writers = new Set<unknown>();
 
   constructor() {
     for (const name of [
       "run", "stop", "crash", "callWhenRunning", "addSystemEventTrigger", "removeSystemEventTrigger",
       "fireSystemEvent", "listenTCP", "connectTCP", "listenSSL", "connectSSL", "listenUNIX", "connectUNIX",
-      "listenUDP",
+      "listenUDP", "install", "addReader", "removeReader", "addWriter", "removeWriter", "getReaders", "getWriters",
+      "removeAll",
     ] as const) {
       (this as Record<string, unknown>)[name] = (this[name] as (...a: unknown[]) => unknown).bind(this);
     }
+  }
+
+  /** Records that the reactor was installed (`hasInstalled`), as Twisted's fake `install`. */
+  install(): void {
+    this.hasInstalled = true;
+  }
+
+  /** Adds `reader` to `readers` (once however often it is added). */
+  addReader(reader: unknown): void {
+    this.readers.add(reader);
+  }
+
+  /** Removes `reader` from `readers` (nothing when absent). */
+  removeReader(reader: unknown): void {
+    this.readers.delete(reader);
+  }
+
+  /** Adds `writer` to `writers` (once however often it is added). */
+  addWriter(writer: unknown): void {
+    this.writers.add(writer);
+  }
+
+  /** Removes `writer` from `writers` (nothing when absent). */
+  removeWriter(writer: unknown): void {
+    this.writers.delete(writer);
+  }
+
+  /** The readers added and not removed, as an array. */
+  getReaders(): unknown[] {
+    return [...this.readers];
+  }
+
+  /** The writers added and not removed, as an array. */
+  getWriters(): unknown[] {
+    return [...this.writers];
+  }
+
+  /** Forgets every reader and writer. */
+  removeAll(): void {
+    this.readers.clear();
+    this.writers.clear();
   }
 
   /**
@@ -357,6 +405,11 @@ export class MemoryReactorClock extends MemoryReactor implements IReactorTime {
   /** Sets the clock's time (as Clock.rightNow). */
   set rightNow(value: number) {
     this.clock.rightNow = value;
+  }
+
+  /** As Clock.calls (Twisted's): the pending calls in the order they would run. */
+  get calls(): IDelayedCall[] {
+    return this.clock.getDelayedCalls();
   }
 
   /** As Clock.seconds. */

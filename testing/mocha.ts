@@ -7,12 +7,15 @@
  *   return a Deferred (or a Promise) and mocha waits for it;
  * - fails a test that logged an error (`log.err`, an unhandled error in a Deferred, …) that it
  *   did not take with `flushLoggedErrors(...types)`;
- * - fails a test that leaves delayed calls on the reactor (they are cancelled) or open sockets,
- *   servers or processes behind (trial's "dirty reactor"), naming them.
+ * - fails a test that leaves delayed calls on the reactor (they are cancelled), or ports,
+ *   connections or connection attempts opened through the reactor (named, and closed), or
+ *   other open sockets, servers or processes (counted by handle type) behind: trial's "dirty
+ *   reactor".
  * @module
  */
 import { reactor } from "../reactor";
 import type { IDelayedCall } from "../core/interfaces";
+import { _openResources, type Closable } from "../net/registry";
 import { loggedErrors, flushLoggedErrors, _startCapturingErrors, _stopCapturingErrors } from "./logged-errors";
 
 /** The handle types (process.getActiveResourcesInfo) that a test must not leave behind. */
@@ -43,20 +46,37 @@ function nextTurn(): Promise<void> {
 let running: Promise<void> | null = null;
 let handlesBefore = new Map<string, number>();
 let callsBefore = new Set<IDelayedCall>();
+let openBefore = new Set<Closable>();
 const escaped: unknown[] = [];
 
 function onUnhandledRejection(reason: unknown): void {
   escaped.push(reason);
 }
 
-/** What the test left behind, as lines (empty when clean). */
-function dirt(): string[] {
+/**
+ * What the test left behind, as lines (empty when clean), cleaned up as trial does: delayed
+ * calls are cancelled, the ports, connections and connection attempts it opened through the
+ * reactor are named and closed; other open handles (sockets opened without the reactor, UDP
+ * ports, processes) are counted by type.
+ */
+async function dirt(): Promise<string[]> {
   const lines: string[] = [];
   const left = reactor.getDelayedCalls().filter((c) => !callsBefore.has(c));
   for (const call of left) {
     lines.push(`  - pending delayed call: ${String(call)}`);
     if (call.active()) call.cancel();
   }
+  const leftOpen = _openResources(reactor).filter((thing) => !openBefore.has(thing));
+  for (const thing of leftOpen) {
+    lines.push(`  - left open: ${(thing as { toString(): string }).toString()}`);
+    try {
+      thing._closeForShutdown();
+    } catch (e) {
+      lines.push(`    (closing it threw: ${String(e)})`);
+    }
+  }
+  // The handles of what was just closed go away on a later turn.
+  if (leftOpen.length > 0) for (let i = 0; i < 3; i++) await nextTurn();
   for (const [type, count] of openHandles()) {
     const extra = count - (handlesBefore.get(type) ?? 0);
     if (extra > 0) lines.push(`  - ${extra} open ${type} handle(s) (a socket, server, pipe or process not closed)`);
@@ -100,6 +120,7 @@ export const mochaHooks = {
     escaped.length = 0;
     handlesBefore = openHandles();
     callsBefore = new Set(reactor.getDelayedCalls());
+    openBefore = new Set(_openResources(reactor));
   },
   /** Fails the test for unflushed errors, unhandled rejections, delayed calls or handles left behind. */
   async afterEach(this: HookContext): Promise<void> {
@@ -117,7 +138,7 @@ export const mochaHooks = {
     if (rejections.length > 0) {
       problems.push(`let ${rejections.length} Promise rejection(s) go unhandled:`, ...rejections.map((r) => `  - ${String(r)}`));
     }
-    const left = dirt();
+    const left = await dirt();
     if (left.length > 0) problems.push("left the reactor dirty (trial's DirtyReactorAggregateError):", ...left);
     if (problems.length > 0) failTest(this, new Error(`the test ${problems.join("\n")}`));
   },

@@ -1,7 +1,10 @@
 /**
  * A reactor for endpoint tests that does no I/O: a task Clock that records every
  * listenTCP/connectTCP/… call and lets the test complete or fail it (bind a port, connect or
- * refuse a connector), as Twisted's MemoryReactor with a clock.
+ * refuse a connector), as Twisted's MemoryReactor with a clock. (twisted-ts/testing's
+ * MemoryReactorClock cannot stand in: its ports are bound at once and its connections are only
+ * completed by a ConnectionCompleter, while these tests bind late, fail binds and connect to
+ * chosen transports.)
  */
 import { Failure } from "../../core/failure";
 import { Deferred } from "../../defer";
@@ -21,28 +24,18 @@ import type {
   UNIXListenOptions,
 } from "../../net/interfaces";
 import { Clock } from "../../task";
+import { StringTransport } from "../../testing";
 
-/** A transport that keeps what is written. */
-export class FakeTransport implements ITransport {
-  written: Buffer[] = [];
-  lost = false;
+/**
+ * A transport that keeps what is written: twisted-ts/testing's StringTransport, with this
+ * helper's addresses (peer first) as defaults.
+ */
+export class FakeTransport extends StringTransport {
   constructor(
-    readonly peer: Address = new IPv4Address("TCP", "127.0.0.1", 4321),
-    readonly host: Address = new IPv4Address("TCP", "127.0.0.1", 1234),
-  ) {}
-  write = (data: Buffer | Uint8Array | string): void => {
-    this.written.push(Buffer.from(data as Buffer));
-  };
-  writeSequence = (data: Iterable<Buffer | Uint8Array | string>): void => {
-    for (const d of data) this.write(d);
-  };
-  loseConnection = (): void => {
-    this.lost = true;
-  };
-  getPeer = (): Address => this.peer;
-  getHost = (): Address => this.host;
-  value(): string {
-    return Buffer.concat(this.written).toString();
+    peer: Address = new IPv4Address("TCP", "127.0.0.1", 4321),
+    host: Address = new IPv4Address("TCP", "127.0.0.1", 1234),
+  ) {
+    super(host, peer);
   }
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FileSender } from "../../protocols";
+import type { FileLike } from "../../protocols";
 import { StringTransport, assertNoResult, failureResultOf, successResultOf } from "../../testing";
 import type { Deferred } from "../../defer";
 
@@ -92,6 +93,88 @@ describe("FileSender (twisted.protocols.basic)", () => {
     sender.stopProducing();
     const f = failureResultOf(d, Error);
     expect((f.value as Error).message).to.equal("Consumer asked us to stop producing");
+  });
+
+  describe("synchronously, as Twisted's tests drive it", () => {
+    /** A Readable whose whole content and end are already buffered. */
+    const complete = (text: string): Readable => {
+      const r = new Readable({ read() {} });
+      r.push(Buffer.from(text));
+      r.push(null);
+      return r;
+    };
+    /** Python's BytesIO, as a FileLike. */
+    class BytesIO implements FileLike {
+      #pos = 0;
+      constructor(readonly content: Buffer) {}
+      read(size: number): Buffer {
+        const chunk = this.content.subarray(this.#pos, this.#pos + size);
+        this.#pos += chunk.length;
+        return chunk;
+      }
+    }
+
+    for (const [kind, source] of [
+      ["a Readable already ended", complete],
+      ["a FileLike (BytesIO)", (text: string) => new BytesIO(Buffer.from(text))],
+    ] as const) {
+      it(`${kind}: finishes on the resumeProducing that reads at the end (test_transfer)`, () => {
+        const consumer = new StringTransport();
+        const sender = new FileSender();
+        const d = sender.beginFileTransfer(source("Test content"), consumer);
+        sender.resumeProducing();
+        assertNoResult(d);
+        sender.resumeProducing();
+        expect(consumer.producer).to.equal(null);
+        expect(successResultOf(d)).to.deep.equal(Buffer.from("t"));
+        expect(consumer.value().toString()).to.equal("Test content");
+      });
+
+      it(`${kind}: CHUNK_SIZE bytes per resumeProducing (test_transferMultipleChunks)`, () => {
+        const consumer = new StringTransport();
+        const sender = new FileSender();
+        sender.CHUNK_SIZE = 4;
+        const d = sender.beginFileTransfer(source("Test content"), consumer);
+        sender.resumeProducing();
+        expect(consumer.value().toString()).to.equal("Test");
+        sender.resumeProducing();
+        expect(consumer.value().toString()).to.equal("Test con");
+        sender.resumeProducing();
+        expect(consumer.value().toString()).to.equal("Test content");
+        assertNoResult(d);
+        sender.resumeProducing();
+        expect(successResultOf(d)).to.deep.equal(Buffer.from("t"));
+        expect(consumer.value().toString()).to.equal("Test content");
+      });
+
+      it(`${kind}: with a transform (test_transferWithTransform)`, () => {
+        const consumer = new StringTransport();
+        const sender = new FileSender();
+        const d = sender.beginFileTransfer(source("Test content"), consumer, (c) => Buffer.from(c.toString().toUpperCase()));
+        sender.resumeProducing();
+        sender.resumeProducing();
+        expect(consumer.value().toString()).to.equal("TEST CONTENT");
+        expect(successResultOf(d)).to.deep.equal(Buffer.from("T"));
+      });
+
+      it(`${kind}: an aborted transfer fails (test_abortedTransfer)`, () => {
+        const consumer = new StringTransport();
+        const sender = new FileSender();
+        const d = sender.beginFileTransfer(source("Test content"), consumer);
+        sender.stopProducing();
+        const f = failureResultOf(d);
+        expect((f.value as Error).message).to.equal("Consumer asked us to stop producing");
+      });
+    }
+
+    it("an empty FileLike fires with an empty Buffer on the first resumeProducing", () => {
+      const consumer = new StringTransport();
+      const sender = new FileSender();
+      const d = sender.beginFileTransfer(new BytesIO(Buffer.alloc(0)), consumer);
+      sender.resumeProducing();
+      expect(successResultOf(d)).to.deep.equal(Buffer.alloc(0));
+      expect(consumer.producer).to.equal(null);
+    });
   });
 
   describe("with a path", () => {

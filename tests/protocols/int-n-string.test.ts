@@ -1,3 +1,4 @@
+import { AssertionError } from "node:assert";
 import { expect } from "chai";
 import {
   Int16StringReceiver,
@@ -145,6 +146,15 @@ for (const [name, Base, n, illegal, partials] of [
         expect(() => r.sendString(Buffer.alloc(2 ** (n * 8) + 1))).to.throw(StringTooLongError);
         expect(() => r.sendString(Buffer.alloc(2 ** (n * 8)))).to.throw(StringTooLongError, /maximum/);
         expect(t.value().length).to.equal(0);
+      });
+
+      it("StringTooLongError is an AssertionError, as Twisted's (test_tooLongSend asserts AssertionError)", () => {
+        const { r } = make();
+        expect(() => r.sendString(Buffer.alloc(2 ** (n * 8) + 1))).to.throw(AssertionError);
+        const e = new StringTooLongError("too long");
+        expect(e.name).to.equal("StringTooLongError");
+        expect(e.message).to.equal("too long");
+        expect(e).to.be.an.instanceOf(Error);
       });
     }
 

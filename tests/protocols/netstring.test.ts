@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { NetstringReceiver, NotImplementedError, NetstringParseError, IncompleteNetstring } from "../../protocols";
 import { StringTransport } from "../../testing";
+import { ValueError } from "../../net";
 
 const b = (s: string): Buffer => Buffer.from(s, "latin1");
 
@@ -97,6 +98,37 @@ describe("NetstringReceiver (twisted.protocols.basic)", () => {
     expect(got()).to.deep.equal(["a", "b"]);
   });
 
+  it("keeps Twisted's parser state names: _payloadComplete (test_receiveNetstringPortions_1, test_receiveTwoNetstrings)", () => {
+    p.dataReceived(b("4:aa"));
+    expect(p._payloadComplete()).to.equal(false);
+    p.dataReceived(b("aa,"));
+    expect(got()).to.deep.equal(["aaaa"]);
+    expect(p._payloadComplete()).to.equal(true);
+    p.dataReceived(b("1:a,1"));
+    expect(p._payloadComplete()).to.equal(true);
+    expect(p._remainingData.toString()).to.equal("1");
+  });
+
+  it("_consumeLength reads the length plus the comma, MAX_LENGTH included (test_consumeLength, border cases)", () => {
+    p._remainingData = b("12:");
+    p._consumeLength();
+    expect(p._expectedPayloadSize).to.equal(13);
+    p._remainingData = b("12:");
+    p.MAX_LENGTH = 12;
+    p._consumeLength();
+    expect(p._expectedPayloadSize).to.equal(13);
+    p._remainingData = b("12:");
+    p.MAX_LENGTH = 11;
+    expect(() => p._consumeLength()).to.throw(NetstringParseError);
+    p._remainingData = b("1000:");
+    expect(() => p._consumeLength()).to.throw(NetstringParseError);
+    p._remainingData = b("12");
+    expect(() => p._consumeLength()).to.throw(NetstringParseError);
+    p.MAX_LENGTH = 99;
+    p._remainingData = b("12");
+    expect(() => p._consumeLength()).to.throw(IncompleteNetstring);
+  });
+
   it("accepts a length of exactly MAX_LENGTH", () => {
     p.MAX_LENGTH = 12;
     p.dataReceived(b(`12:${"x".repeat(12)},`));
@@ -115,5 +147,11 @@ describe("NetstringReceiver (twisted.protocols.basic)", () => {
     expect(() => new NetstringReceiver().stringReceived(b("foo"))).to.throw(NotImplementedError);
     expect(new NetstringParseError("x").name).to.equal("NetstringParseError");
     expect(new IncompleteNetstring().name).to.equal("IncompleteNetstring");
+  });
+
+  it("NetstringParseError is a ValueError, as Twisted's", () => {
+    const e = new NetstringParseError("bad");
+    expect(e).to.be.an.instanceOf(ValueError);
+    expect(String(e)).to.equal("NetstringParseError: bad");
   });
 });

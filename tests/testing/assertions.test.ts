@@ -59,7 +59,7 @@ describe("successResultOf / failureResultOf / assertNoResult (trial)", () => {
     const d = fail(new Custom("c"));
     expect(() => failureResultOf(d, TypeError, RangeError)).to.throw(
       AssertionError,
-      /Failure of type \(TypeError, RangeError\) expected on [\s\S]*, found type Custom instead: /,
+      /Failure of type \(TypeError or RangeError\) expected on [\s\S]*, found type Custom instead: /,
     );
   });
 

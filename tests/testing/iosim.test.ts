@@ -1,5 +1,6 @@
+import { AssertionError } from "node:assert";
 import { expect } from "chai";
-import { ClientFactory, ConnectionDone, ConnectionRefusedError, Factory, Protocol } from "../../net";
+import { ClientFactory, ConnectionDone, ConnectionRefusedError, Factory, IPv4Address, Protocol } from "../../net";
 import type { Failure } from "../../defer";
 import { LineReceiver } from "../../protocols";
 import {
@@ -8,8 +9,12 @@ import {
   FakeTransport,
   MemoryReactor,
   MemoryReactorClock,
+  assertNoResult,
   connect,
+  connectableEndpoint,
   connectedServerAndClient,
+  failureResultOf,
+  successResultOf,
 } from "../../testing";
 import type { IConnector } from "../../net";
 
@@ -92,6 +97,54 @@ describe("iosim: IOPump", () => {
     expect(pump.flush()).to.equal(false);
   });
 
+  it("connect takes Twisted's positional (debug, greet) too (test_iosim's connect(..., greet=False))", () => {
+    const serverProto = new Greeter();
+    const clientProto = new AccumulatingProtocol();
+    const pump = connect(serverProto, new FakeTransport(serverProto, true), clientProto, new FakeTransport(clientProto, false), false, false);
+    expect(clientProto.data.length).to.equal(0); // not greeted
+    pump.flush();
+    expect(clientProto.data.toString()).to.equal("hello");
+    const s2 = new Greeter();
+    const c2 = new AccumulatingProtocol();
+    connect(s2, new FakeTransport(s2, true), c2, new FakeTransport(c2, false), false);
+    expect(c2.data.toString()).to.equal("hello"); // greet defaults to true
+    expect(() => connect(s2, new FakeTransport(s2, true), c2, new FakeTransport(c2, false), 3 as never)).to.throw(TypeError, /options/);
+  });
+
+  it("connectedServerAndClient makes the transports with the factories given, in options or positionally", () => {
+    const made: string[] = [];
+    const clientTransportFactory = (p: Protocol): FakeTransport => {
+      made.push(`client ${p.constructor.name}`);
+      return new FakeTransport(p, false, new IPv4Address("TCP", "10.0.0.2", 1000));
+    };
+    const serverTransportFactory = (p: Protocol): FakeTransport => {
+      made.push(`server ${p.constructor.name}`);
+      return new FakeTransport(p, true, new IPv4Address("TCP", "10.0.0.1", 80));
+    };
+    const { client, server } = connectedServerAndClient(Greeter, AccumulatingProtocol, { clientTransportFactory, serverTransportFactory });
+    expect(made).to.deep.equal(["client AccumulatingProtocol", "server Greeter"]);
+    expect(client.transport!.getHost()).to.deep.equal(new IPv4Address("TCP", "10.0.0.2", 1000));
+    expect(server.transport!.getHost()).to.deep.equal(new IPv4Address("TCP", "10.0.0.1", 80));
+    expect(client.data.toString()).to.equal("hello");
+    made.length = 0;
+    const r = connectedServerAndClient(Greeter, AccumulatingProtocol, clientTransportFactory, serverTransportFactory, false, false);
+    expect(made).to.deep.equal(["client AccumulatingProtocol", "server Greeter"]);
+    expect(r.client.data.length).to.equal(0); // greet=False
+    expect(() => connectedServerAndClient(Greeter, AccumulatingProtocol, { clientTransportFactory: 1 as never })).to.throw(
+      TypeError,
+      /clientTransportFactory/,
+    );
+  });
+
+  it("the result destructures as Twisted's tuple (client, server, pump) and still compares as an object", () => {
+    const result = connectedServerAndClient(Greeter, AccumulatingProtocol);
+    const [c, s, pump] = result;
+    expect(c).to.equal(result.client);
+    expect(s).to.equal(result.server);
+    expect(pump).to.equal(result.pump);
+    expect(Object.keys(result).sort()).to.deep.equal(["client", "pump", "server"]);
+  });
+
   it("accepts factory functions and greet: false", () => {
     const { client, pump } = connectedServerAndClient(() => new Greeter(), () => new AccumulatingProtocol(), { greet: false });
     expect(client.data.length).to.equal(0);
@@ -155,7 +208,7 @@ describe("iosim: IOPump", () => {
         this.transport!.write(data);
       }
     }
-    expect(() => connectedServerAndClient(PingPong, PingPong)).to.throw(Error, /Too long/);
+    expect(() => connectedServerAndClient(PingPong, PingPong)).to.throw(AssertionError, /Too long/);
   });
 
   it("rejects what is neither a class nor a function", () => {
@@ -187,5 +240,29 @@ describe("iosim: ConnectionCompleter", () => {
     reactor.connectTCP("h", 1, new F());
     new ConnectionCompleter(reactor).failOnce();
     expect(reasons[0].check(ConnectionRefusedError)).to.equal(ConnectionRefusedError);
+  });
+});
+
+describe("iosim: connectableEndpoint", () => {
+  it("gives an endpoint whose connect() succeeds when the completer says so", () => {
+    const [endpoint, completer] = connectableEndpoint();
+    const d = endpoint.connect(Factory.forProtocol(AccumulatingProtocol));
+    assertNoResult(d);
+    const pump = completer.succeedOnce();
+    expect(pump).to.not.equal(undefined);
+    const client = successResultOf(d) as AccumulatingProtocol;
+    expect(client).to.be.instanceOf(AccumulatingProtocol);
+    expect(client.made).to.equal(1);
+    pump!.server.transport!.write("from the server");
+    pump!.flush();
+    expect(client.data.toString()).to.equal("from the server");
+    expect(completer.succeedOnce()).to.equal(undefined); // nothing more to complete
+  });
+
+  it("or fails, with ConnectionRefusedError by default", () => {
+    const [endpoint, completer] = connectableEndpoint();
+    const d = endpoint.connect(Factory.forProtocol(AccumulatingProtocol));
+    completer.failOnce();
+    failureResultOf(d, ConnectionRefusedError);
   });
 });

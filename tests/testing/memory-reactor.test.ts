@@ -104,6 +104,53 @@ describe("MemoryReactor (twisted.internet.testing)", () => {
   });
 });
 
+describe("MemoryReactor as an IReactorFDSet (test_readers, test_writers)", () => {
+  it("adds, lists and removes readers, each once", () => {
+    const reader = {};
+    const reactor = new MemoryReactor();
+    reactor.addReader(reader);
+    reactor.addReader(reader);
+    expect(reactor.getReaders()).to.deep.equal([reader]);
+    reactor.removeReader(reader);
+    expect(reactor.getReaders()).to.deep.equal([]);
+  });
+
+  it("adds, lists and removes writers, each once; removeAll forgets both", () => {
+    const writer = {};
+    const reactor = new MemoryReactor();
+    const { addWriter, removeWriter, getWriters } = reactor;
+    addWriter(writer);
+    addWriter(writer);
+    expect(getWriters()).to.deep.equal([writer]);
+    removeWriter(writer);
+    expect(getWriters()).to.deep.equal([]);
+    reactor.addReader(1);
+    reactor.addWriter(2);
+    reactor.removeAll();
+    expect(reactor.getReaders()).to.deep.equal([]);
+    expect(reactor.getWriters()).to.deep.equal([]);
+  });
+
+  it("install() records that it was installed", () => {
+    const reactor = new MemoryReactor();
+    expect(reactor.hasInstalled).to.equal(false);
+    reactor.install();
+    expect(reactor.hasInstalled).to.equal(true);
+  });
+});
+
+describe("MemoryReactorClock.calls (Twisted's Clock.calls)", () => {
+  it("lists the pending calls in the order they would run", () => {
+    const reactor = new MemoryReactorClock();
+    expect(reactor.calls).to.deep.equal([]);
+    const late = reactor.callLater(2, () => undefined);
+    const early = reactor.callLater(1, () => undefined);
+    expect(reactor.calls).to.deep.equal([early, late]);
+    reactor.advance(1);
+    expect(reactor.calls).to.deep.equal([late]);
+  });
+});
+
 describe("MemoryReactorClock", () => {
   it("is a MemoryReactor with a Clock's time", () => {
     const reactor = new MemoryReactorClock();

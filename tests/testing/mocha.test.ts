@@ -71,6 +71,12 @@ describe("twisted-ts/testing/mocha (the root-hook plugin)", function () {
     expect(failure("an open server left behind fails the test")).to.contain("TCPServerWrap");
   });
 
+  it("fails a test that left a reactor port listening, naming it (and closes it)", () => {
+    const message = failure("a reactor port left listening fails the test");
+    expect(message).to.match(/left open: <ListeningPort [^>]*127\.0\.0\.1/);
+    expect(message).to.not.contain("TCPServerWrap"); // closed, so not counted again as a handle
+  });
+
   it("keeps running the tests after a dirty one; the process ends", () => {
     expect(passed("the tests after a dirty one still run")).to.equal(true);
     // A test failed by the plugin's afterEach is reported as failed (mocha reported its pass first).
@@ -80,10 +86,11 @@ describe("twisted-ts/testing/mocha (the root-hook plugin)", function () {
         "an unflushed error fails the test",
         "a delayed call left behind fails the test",
         "an open server left behind fails the test",
+        "a reactor port left listening fails the test",
       ]),
     );
-    expect(report.stats.failures).to.equal(4);
-    expect(code).to.equal(4); // mocha's exit code: the number of failures
+    expect(report.stats.failures).to.equal(5);
+    expect(code).to.equal(5); // mocha's exit code: the number of failures
     expect(seconds).to.be.below(40); // the reactor stopped: nothing kept the process alive
   });
 });

@@ -201,6 +201,33 @@ describe("NonStreamingProducer (test_producesOnly10Times, test_cannotPauseProduc
   it("cannot be paused", () => {
     expect(() => new NonStreamingProducer(new StringTransport()).pauseProducing()).to.throw(Error, /BUG/);
   });
+
+  it("writes bytes, as Twisted's TestConsumer records them (test_producesOnly10Times)", () => {
+    const writes: unknown[] = [];
+    let producer: unknown = null;
+    let producerStreaming: boolean | null = null;
+    const consumer = {
+      registerProducer(p: unknown, streaming: boolean): void {
+        producer = p;
+        producerStreaming = streaming;
+      },
+      unregisterProducer(): void {
+        producer = null;
+        producerStreaming = null;
+      },
+      write(data: unknown): void {
+        writes.push(data);
+      },
+    };
+    const p = new NonStreamingProducer(consumer);
+    consumer.registerProducer(p, false);
+    expect(p.consumer).to.equal(consumer);
+    for (let i = 0; i < 10; i++) p.resumeProducing();
+    expect(writes).to.deep.equal("0123456789".split("").map((c) => Buffer.from(c)));
+    expect(producer).to.equal(null);
+    expect(producerStreaming).to.equal(null);
+    expect(p.consumer).to.equal(null);
+  });
 });
 
 describe("testing with a plain Protocol", () => {
