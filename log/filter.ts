@@ -8,6 +8,7 @@
 import type { LogEvent, Observer } from "./event";
 import { InvalidLogLevelError, LogLevel } from "./levels";
 import { bitbucketLogObserver } from "./observers";
+import { traceOf } from "./publisher";
 
 /**
  * What a filter predicate says of an event: `yes` (log it, ask no other predicate), `no` (drop it,
@@ -52,7 +53,8 @@ export interface FilteringLogObserver {
 
 /**
  * An observer (a function of an event) that forwards to `observer` the events that `predicates`
- * let through, and the others to `negativeObserver`, as Twisted's `FilteringLogObserver`.
+ * let through, and the others to `negativeObserver`, as Twisted's `FilteringLogObserver`. An
+ * event let through that has a `log_trace` array gets `[this filter, observer]` appended.
  *
  * @example
  * ```ts
@@ -74,10 +76,15 @@ export class FilteringLogObserver {
     if (typeof negativeObserver !== "function") throw new TypeError("FilteringLogObserver: negativeObserver must be a function");
     const list = [...predicates];
     const filtering = (event: LogEvent): void => {
-      if (shouldLogEvent(list, event)) observer(event);
-      else negativeObserver(event);
+      if (shouldLogEvent(list, event)) {
+        traceOf(event)?.push([self, observer]);
+        observer(event);
+      } else {
+        negativeObserver(event);
+      }
     };
-    return Object.setPrototypeOf(filtering, new.target.prototype) as FilteringLogObserver;
+    const self = Object.setPrototypeOf(filtering, new.target.prototype) as FilteringLogObserver;
+    return self;
   }
 }
 

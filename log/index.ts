@@ -36,7 +36,16 @@ export {
   shouldLogEvent,
   type LogFilterPredicate,
 } from "./filter";
-export { LogPublisher, globalLogPublisher, LogBeginner, globalLogBeginner } from "./global";
+export { LogPublisher, globalLogPublisher } from "./log-publisher";
+export {
+  LogBeginner,
+  globalLogBeginner,
+  MORE_THAN_ONCE_WARNING,
+  type StandardIO,
+  type WarningsModule,
+} from "./global";
+export { LimitedHistoryLogObserver } from "./buffer";
+export { LoggingFile } from "./io";
 export { eventAsJSON, eventFromJSON, jsonFileLogObserver, eventsFromJSONLogFile, type JSONLogInput } from "./json";
 export { startLogging, startLoggingWithObserver, formatLegacyEvent } from "./legacy";
 

@@ -57,6 +57,7 @@ export function startLogging(file: LogFile, setStdout = true): Observer {
  * `Log opened.`, as Twisted's `startLoggingWithObserver`.
  */
 export function startLoggingWithObserver(observer: Observer, setStdout = true): void {
-  globalLogBeginner.beginLoggingTo([observer], false, setStdout);
+  // As Twisted's: the events kept until now are not replayed into the file.
+  globalLogBeginner.beginLoggingTo([observer], true, setStdout);
   msg("Log opened.");
 }
