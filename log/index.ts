@@ -46,7 +46,14 @@ export {
 } from "./global";
 export { LimitedHistoryLogObserver } from "./buffer";
 export { LoggingFile } from "./io";
-export { eventAsJSON, eventFromJSON, jsonFileLogObserver, eventsFromJSONLogFile, type JSONLogInput } from "./json";
+export {
+  eventAsJSON,
+  eventFromJSON,
+  jsonFileLogObserver,
+  eventsFromJSONLogFile,
+  type JSONLogInput,
+  type ReadableFile,
+} from "./json";
 export { startLogging, startLoggingWithObserver, formatLegacyEvent } from "./legacy";
 
 // Registered at load so failures are visible before anyone configures logging.

@@ -111,6 +111,50 @@ describe("log JSON: jsonFileLogObserver, eventsFromJSONLogFile", () => {
     expect(published.length).to.be.greaterThan(0);
   });
 
+  it("writes JSON as Python's json.dumps does (separators, ASCII escapes), as Twisted's files", () => {
+    const event = { x: 1, s: 'caf\u00e9 \u20ac \u{1F600} "q" \\ \n\x01\x7f', l: [1, "a"], n: null, b: true, d: { k: 2.5 } };
+    // Python 3: eventAsJSON of the same dict.
+    expect(eventAsJSON(event)).to.equal(
+      '{"x": 1, "s": "caf\\u00e9 \\u20ac \\ud83d\\ude00 \\"q\\" \\\\ \\n\\u0001\\u007f", "l": [1, "a"], "n": null, "b": true, "d": {"k": 2.5}}',
+    );
+    expect(eventFromJSON(eventAsJSON(event))).to.deep.equal(event);
+    const chunks: string[] = [];
+    jsonFileLogObserver({ write: (t: string) => void chunks.push(t) }, "")({ x: 1 } as unknown as LogEvent);
+    expect(chunks.join("")).to.equal('{"x": 1}\n');
+  });
+
+  it("reads a level it does not know as null, as Twisted's", () => {
+    const text = '{"log_level": {"name": "other", "__class_uuid__": "02E59486-F24D-46AD-8224-3ACDF2A5732A"}}';
+    expect(eventFromJSON(text)).to.deep.equal({ log_level: null });
+  });
+
+  it("a Failure of a JavaScript error class comes back as that class", () => {
+    const { logger, text } = jsonLog();
+    logger.failure("a message about failure", new Failure(new RangeError("out")));
+    const [event] = [...eventsFromJSONLogFile(text())];
+    expect(event.log_failure?.check(RangeError)).to.equal(RangeError);
+    expect(event.log_failure?.value).to.be.instanceOf(RangeError);
+  });
+
+  it("reads a file-like object's read(size), in pieces as small as one character", () => {
+    const fileLike = (content: string | Buffer): { read(n: number): string | Buffer } => {
+      let at = 0;
+      return {
+        read(n: number) {
+          const piece = content.slice(at, at + n);
+          at += n;
+          return piece;
+        },
+      };
+    };
+    const expected = [{ x: 1 }, { y: 2 }];
+    expect([...eventsFromJSONLogFile(fileLike('\x1e{"x": 1}\n\x1e{"y": 2}\n'), undefined, 1)]).to.deep.equal(expected);
+    expect([...eventsFromJSONLogFile(fileLike('{"x": 1}\n{"y": 2}\n'))]).to.deep.equal(expected);
+    expect([...eventsFromJSONLogFile(fileLike('\x08{"x": 1}\n\x08{"y": 2}\n'), "\x08")]).to.deep.equal(expected);
+    // A euro sign cut between reads of 8 bytes.
+    expect([...eventsFromJSONLogFile(fileLike(Buffer.from('\x1e{"x": "\u20ac"}\n')), undefined, 8)]).to.deep.equal([{ x: "\u20ac" }]);
+  });
+
   it("rejects bad input at the call", () => {
     expect(() => eventsFromJSONLogFile({} as never)).to.throw(TypeError, /inFile/);
   });
