@@ -27,7 +27,7 @@ export {
   timeFormatRFC3339,
   type EventAsTextOptions,
 } from "./format-event";
-export { flattenEvent, extractField, flatFormat } from "./flatten";
+export { flattenEvent, extractField, flatFormat, KeyFlattener } from "./flatten";
 export { FileLogObserver, textFileLogObserver, bitbucketLogObserver, type LogFile } from "./observers";
 export {
   FilteringLogObserver,
@@ -55,6 +55,13 @@ export {
   type ReadableFile,
 } from "./json";
 export { startLogging, startLoggingWithObserver, formatLegacyEvent } from "./legacy";
+export {
+  LegacyLogObserverWrapper,
+  publishToNewObserver,
+  textFromEventDict,
+  type LegacyEvent,
+  type LegacyObserver,
+} from "./legacy-observer";
 
 // Registered at load so failures are visible before anyone configures logging.
 addObserver(defaultObserver);
