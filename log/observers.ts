@@ -40,6 +40,11 @@ export interface FileLogObserver {
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FileLogObserver {
+  /** Where the text goes (Twisted's `_outFile`). @internal */
+  declare readonly _outFile: LogFile;
+  /** Turns an event into the text written. */
+  declare readonly formatEvent: (event: LogEvent) => string | null | undefined;
+
   /**
    * @param outFile where the text goes.
    * @param formatEvent turns an event into the text to write (a line ends with `"\n"`).
@@ -53,7 +58,10 @@ export class FileLogObserver {
       const text = formatEvent(event);
       if (text) write(text);
     };
-    return Object.setPrototypeOf(observer, new.target.prototype) as FileLogObserver;
+    const self = Object.setPrototypeOf(observer, new.target.prototype) as FileLogObserver;
+    Object.defineProperty(self, "_outFile", { value: outFile });
+    Object.defineProperty(self, "formatEvent", { value: formatEvent, enumerable: true });
+    return self;
   }
 }
 
