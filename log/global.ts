@@ -23,10 +23,16 @@ export const MORE_THAN_ONCE_WARNING =
   "previously selected at <{fileThen}:{lineThen}>.  Remove one of the calls to beginLoggingTo.";
 
 /** An object with `stdout` and `stderr` properties (Python's `sys`), which `beginLoggingTo` may replace. */
-export type StandardIO = { stdout: unknown; stderr: unknown };
+export type StandardIO = {
+  /** Standard output: replaced by a {@link LoggingFile} logging at `info`. */
+  stdout: unknown;
+  /** Standard error: replaced by a {@link LoggingFile} logging at `error`. */
+  stderr: unknown;
+};
 
 /** Python's `warnings` module as `LogBeginner` uses it: its `showwarning` is replaced. */
 export type WarningsModule = {
+  /** Shows a warning (Python's `warnings.showwarning`); `file` given: written there, not logged. */
   showwarning(message: unknown, category: unknown, filename: string, lineno: number, file?: unknown, line?: unknown): void;
 };
 

@@ -237,7 +237,10 @@ export function jsonFileLogObserver(outFile: LogFile, recordSeparator = "\x1e"):
 export type JSONLogInput = string | Uint8Array | Iterable<string | Uint8Array> | number | ReadableFile;
 
 /** A file-like object to read from: `read(size)` gives up to `size` characters or bytes, `""`/empty at the end. */
-export type ReadableFile = { read(size: number): string | Uint8Array | null | undefined };
+export type ReadableFile = {
+  /** Up to `size` characters or bytes; empty (or `null`) at the end of the file. */
+  read(size: number): string | Uint8Array | null | undefined;
+};
 
 /**
  * The events of a log written by {@link jsonFileLogObserver}, read lazily, as Twisted's
