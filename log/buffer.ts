@@ -31,10 +31,12 @@ const BUFFERS = new WeakMap<object, Ring>();
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class LimitedHistoryLogObserver {
   /**
-   * @param size how many events to keep (default 65536, as Twisted's); `null` keeps them all.
+   * @param size how many events to keep (default 65536, as Twisted's); `null` keeps them all
+   *   (`{ size }`, Python's keyword, works too).
    * @throws {RangeError} when `size` is not a non-negative integer or `null`.
    */
-  constructor(size: number | null = 64 * 1024) {
+  constructor(size: number | null | { size?: number | null } = 64 * 1024) {
+    if (typeof size === "object" && size !== null) size = size.size === undefined ? 64 * 1024 : size.size;
     if (size !== null && (!Number.isInteger(size) || size < 0)) {
       throw new RangeError(`LimitedHistoryLogObserver: size must be a non-negative integer or null, not ${String(size)}`);
     }

@@ -6,6 +6,7 @@
  */
 
 import { flatFormat } from "./flatten";
+import { isOptionsObject } from "./options";
 import { Failure } from "../core/failure";
 import { FormatError, formatWithCall, repr, reprOrThrow, strOrThrow } from "./format-string";
 
@@ -97,12 +98,21 @@ function safeValueRepr(event: object, key: string): string {
   }
 }
 
+/** Python's keyword arguments of {@link formatTime}, as a trailing options object. */
+export type FormatTimeOptions = {
+  /** A `strftime` format; `null` gives `default` (default: {@link timeFormatRFC3339}). */
+  timeFormat?: string | null;
+  /** What to give for no time or no format (default `"-"`). */
+  default?: string;
+};
+
 /**
  * `when` (wall-clock seconds, as `log_time`) as local time in `timeFormat`, a `strftime` format
  * as Python's on Linux: `%Y %m %d %H %M %S %f` (microseconds) `%z` (`+0000`) `%Z` (`UTC+0000`)
  * `%a %A %b %B %c %x %X %j %U %W %V %G %u %w %p …`, the flags `-` (no padding), `_` (spaces) and
  * `^` (upper case), and `%%`; an unknown code is kept as it is. `defaultText` when `when` or
- * `timeFormat` is `null`/`undefined` (or `when` is not a valid time).
+ * `timeFormat` is `null`/`undefined` (or `when` is not a valid time). Python's keywords may be
+ * given as an options object instead: `formatTime(t, { timeFormat: null, default: "!" })`.
  *
  * @example
  * ```ts
@@ -113,9 +123,13 @@ function safeValueRepr(event: object, key: string): string {
  */
 export function formatTime(
   when: number | null | undefined,
-  timeFormat: string | null = timeFormatRFC3339,
+  timeFormat: string | null | FormatTimeOptions = timeFormatRFC3339,
   defaultText = "-",
 ): string {
+  if (isOptionsObject(timeFormat)) {
+    defaultText = timeFormat.default ?? defaultText;
+    timeFormat = timeFormat.timeFormat === undefined ? timeFormatRFC3339 : timeFormat.timeFormat;
+  }
   if (when === null || when === undefined || timeFormat === null || timeFormat === undefined) return defaultText;
   if (typeof when !== "number" || !Number.isFinite(when)) return defaultText;
   // Whole seconds and microseconds, as Python's datetime.fromtimestamp rounds them.
@@ -302,7 +316,8 @@ export function eventAsText(event: object, options: EventAsTextOptions = {}): st
 /**
  * A line for a classic log file, as Twisted's `formatEventAsClassicLogText`:
  * `"<time> [<system>] <text>\n"`, further lines of the text (a traceback) indented by a tab; `null`
- * for an event with no text.
+ * for an event with no text. The time is formatted by `formatTime` (a function, or Python's
+ * keyword as `{ formatTime }`).
  *
  * @example
  * ```ts
@@ -312,8 +327,10 @@ export function eventAsText(event: object, options: EventAsTextOptions = {}): st
  */
 export function formatEventAsClassicLogText(
   event: object,
-  formatTimeFunction: (when: number | undefined) => string = (when) => formatTime(when),
+  formatTimeFunction: ((when: number | undefined) => string) | { formatTime?: (when: number | undefined) => string } = (when) =>
+    formatTime(when),
 ): string | null {
+  if (isOptionsObject(formatTimeFunction)) formatTimeFunction = formatTimeFunction.formatTime ?? ((when) => formatTime(when));
   const text = eventAsText(event, { formatTime: formatTimeFunction });
   if (!text) return null;
   return text.replace(/\n/g, "\n\t") + "\n";

@@ -76,15 +76,17 @@ export class LogBeginner {
    *   logging begins with `redirectStandardIO` (default: none; `process.stdout` is never replaced).
    * @param warningsModule an object whose `showwarning` is replaced by {@link showwarning} when
    *   logging begins (default: none).
-   * @param initialBufferSize how many events to keep until then (default 200).
+   * @param initialBufferSize how many events to keep until then (default 200); Python's keyword
+   *   as `{ initialBufferSize }` works too.
    */
   constructor(
     publisher: LogPublisher = globalLogPublisher,
     errorStream: LogFile | null = null,
     stdio: StandardIO | null = null,
     warningsModule: WarningsModule | null = null,
-    initialBufferSize: number | null = null,
+    initialBufferSize: number | null | { initialBufferSize?: number | null } = null,
   ) {
+    if (typeof initialBufferSize === "object" && initialBufferSize !== null) initialBufferSize = initialBufferSize.initialBufferSize ?? null;
     if (typeof publisher !== "function") throw new TypeError(`LogBeginner: publisher must be a LogPublisher, not ${formatValue(publisher)}`);
     this.#publisher = publisher;
     this.#log = new Logger("log", null, publisher);
@@ -113,11 +115,20 @@ export class LogBeginner {
    * global beginner it also removes {@link defaultObserver}.
    *
    * Unlike Twisted, the kept events are replayed to the new observers only (Twisted replays them to
-   * the whole publisher), so an observer added earlier does not see them twice.
+   * the whole publisher), so an observer added earlier does not see them twice. Python's keywords
+   * may be given as an options object: `beginLoggingTo([o], { redirectStandardIO: false })`.
    * @throws {TypeError} when an observer is not a function.
    */
-  readonly beginLoggingTo = (observers: Iterable<Observer>, discardBuffer = false, redirectStandardIO = true): void => {
+  readonly beginLoggingTo = (
+    observers: Iterable<Observer>,
+    discardBuffer: boolean | { discardBuffer?: boolean; redirectStandardIO?: boolean } = false,
+    redirectStandardIO = true,
+  ): void => {
     const [fileNow, lineNow] = callerOf();
+    if (typeof discardBuffer === "object" && discardBuffer !== null) {
+      redirectStandardIO = discardBuffer.redirectStandardIO ?? true;
+      discardBuffer = discardBuffer.discardBuffer ?? false;
+    }
     const list = [...observers];
     for (const o of list) {
       if (typeof o !== "function") throw new TypeError(`beginLoggingTo: observer is not callable: ${formatValue(o)}`);

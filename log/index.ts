@@ -14,7 +14,7 @@ export type { LogEvent, Observer } from "./event";
 export { addObserver, removeObserver, isObserving } from "./publisher";
 export { defaultObserver } from "./default-observer";
 export { msg, err } from "./functions";
-export { Logger } from "./logger";
+export { Logger, type LoggerOptions } from "./logger";
 export { LogLevel, InvalidLogLevelError } from "./levels";
 export { formatWithCall, parseFormat, repr, str, FormatError, type FormatPiece } from "./format-string";
 export {
@@ -23,6 +23,7 @@ export {
   formatTime,
   formatTraceback,
   eventAsText,
+  type FormatTimeOptions,
   formatEventAsClassicLogText,
   timeFormatRFC3339,
   type EventAsTextOptions,

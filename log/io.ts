@@ -30,10 +30,14 @@ export class LoggingFile {
 
   /**
    * @param logger logs the lines.
-   * @param level their level (default `info`).
+   * @param level their level (default `info`); or Python's keywords, `{ level, encoding }`.
    * @param encoding how bytes written are decoded (default `"utf-8"`).
    */
-  constructor(logger: Logger, level: LogLevel = LogLevel.info, encoding: string | null = null) {
+  constructor(logger: Logger, level: LogLevel | { level?: LogLevel; encoding?: string | null } = LogLevel.info, encoding: string | null = null) {
+    if (typeof level === "object" && level !== null) {
+      encoding = level.encoding ?? encoding;
+      level = level.level ?? LogLevel.info;
+    }
     this.log = logger;
     this.level = level;
     this.#encoding = encoding ?? "utf-8";

@@ -11,6 +11,7 @@ import type { LogEvent } from "./event";
 import { flattenEvent } from "./flatten";
 import { LogLevel } from "./levels";
 import { Logger } from "./logger";
+import { isOptionsObject } from "./options";
 import { FileLogObserver, type LogFile } from "./observers";
 
 const LEVEL_UUID = "02E59486-F24D-46AD-8224-3ACDF2A5732A";
@@ -225,7 +226,9 @@ export function eventFromJSON(eventText: string): LogEvent {
  * globalLogPublisher.addObserver(jsonFileLogObserver(out));
  * ```
  */
-export function jsonFileLogObserver(outFile: LogFile, recordSeparator = "\x1e"): FileLogObserver {
+export function jsonFileLogObserver(outFile: LogFile, recordSeparator: string | { recordSeparator?: string } = "\x1e"): FileLogObserver {
+  if (isOptionsObject(recordSeparator)) recordSeparator = recordSeparator.recordSeparator ?? "\x1e";
+  if (typeof recordSeparator !== "string") throw new TypeError(`jsonFileLogObserver: recordSeparator must be a string, not ${typeof recordSeparator}`);
   return new FileLogObserver(outFile, (event) => `${recordSeparator}${eventAsJSON(event)}\n`);
 }
 
@@ -248,8 +251,9 @@ export type ReadableFile = {
  * or not JSON are skipped, each logged as an error (`Unable to read JSON record: …`).
  *
  * @param inFile the log's contents, or a file descriptor to read (in `bufferSize` chunks).
- * @param recordSeparator the separator; by default it is detected: `"\x1e"` when the input starts
- *   with it, else records are lines.
+ * @param recordSeparator the separator; by default (or `null`) it is detected: `"\x1e"` when the
+ *   input starts with it, else records are lines. Python's keywords may be given as an options
+ *   object instead: `eventsFromJSONLogFile(file, { bufferSize: 1 })`.
  * @example
  * ```ts
  * for (const event of eventsFromJSONLogFile(fs.readFileSync("app.log.json"))) {
@@ -259,9 +263,14 @@ export type ReadableFile = {
  */
 export function eventsFromJSONLogFile(
   inFile: JSONLogInput,
-  recordSeparator?: string,
+  recordSeparator?: string | null | { recordSeparator?: string | null; bufferSize?: number },
   bufferSize = 4096,
 ): Generator<LogEvent, void, undefined> {
+  if (isOptionsObject(recordSeparator)) {
+    bufferSize = recordSeparator.bufferSize ?? bufferSize;
+    recordSeparator = recordSeparator.recordSeparator;
+  }
+  if (recordSeparator === null) recordSeparator = undefined;
   const isIterable = typeof inFile === "object" && inFile !== null && Symbol.iterator in inFile;
   const isFile = typeof inFile === "object" && inFile !== null && typeof (inFile as { read?: unknown }).read === "function";
   if (typeof inFile !== "string" && typeof inFile !== "number" && !(inFile instanceof Uint8Array) && !isIterable && !isFile) {

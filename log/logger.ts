@@ -7,9 +7,20 @@ import { inspect } from "node:util";
 import { Failure } from "../core/failure";
 import { makeEvent, toFailure, type LogEvent, type Observer } from "./event";
 import { formatValue } from "./format";
+import { isOptionsObject } from "./options";
 import { InvalidLogLevelError, LogLevel } from "./levels";
 import { globalLogPublisher } from "./log-publisher";
 import { publish, traceOf } from "./publisher";
+
+/** Python's keyword arguments of the {@link Logger} constructor, as an options object. */
+export type LoggerOptions = {
+  /** Tags every event; see the constructor. */
+  namespace?: string | null;
+  /** The object logging (`log_source`). */
+  source?: unknown;
+  /** Where events go (default: the global publisher). */
+  observer?: Observer | null;
+};
 
 /**
  * Publishes events at a chosen level, tagged with this logger's namespace, as Twisted's `Logger`.
@@ -37,14 +48,20 @@ export class Logger {
 
   /**
    * @param namespace tags every event (`namespace` and `log_namespace`); omitted from events when
-   *   not given.
+   *   not given (or `null`). Python's keywords may be given as an options object instead:
+   *   `new Logger({ namespace, source, observer })`, e.g. `new Logger({ observer: events.push })`.
    * @param source the object logging (`log_source` of each event; `null` when not given).
-   * @param observer where events go; by default the global publisher (every registered observer).
+   * @param observer where events go; by default (or `null`) the global publisher.
    */
-  constructor(namespace?: string, source?: unknown, observer?: Observer) {
-    this.#namespace = namespace;
+  constructor(namespace?: string | null | LoggerOptions, source?: unknown, observer?: Observer | null) {
+    if (isOptionsObject(namespace)) {
+      source = namespace.source;
+      observer = namespace.observer;
+      namespace = namespace.namespace;
+    }
+    this.#namespace = namespace ?? undefined;
     this.#source = source === undefined ? null : source;
-    this.#observer = observer;
+    this.#observer = observer ?? undefined;
     this.emit = this.emit.bind(this);
     this.debug = this.debug.bind(this);
     this.info = this.info.bind(this);
@@ -150,12 +167,14 @@ export class Logger {
    * for Python's bare `log.failure("...")` inside `except:`: pass the caught value,
    * `catch (e) { log.failure("...", e) }`. With no `failure` argument at all, `new Failure()` (a
    * placeholder `Error("Failure with no value")`) is attached; an explicit `undefined` is wrapped
-   * as the value.
+   * as the value. Python's keyword `level=` may be written among the fields,
+   * `log.failure("...", f, { level: LogLevel.error, n: 1 })`, when `level` is not given.
    */
   // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the contract writes `Failure | unknown`: a Failure is the usual argument
   failure(format: string, failure?: Failure | unknown, fields?: object, level: LogLevel = "critical"): void {
     // The argument count, not the value, tells "no failure given" from an explicit `undefined`.
     const f = arguments.length < 2 ? new Failure() : toFailure(failure);
+    if (arguments.length < 4) [level, fields] = levelFromFields(fields, level);
     this.emit(LogLevel.isLevel(level) ? level : "critical", format, withFailure(fields, f));
   }
 
@@ -205,6 +224,17 @@ export class Logger {
         }),
       );
     }
+  }
+}
+
+/** A `level` among `failure()`'s fields (Python's `level=` keyword): the level, and the other fields. */
+function levelFromFields(fields: object | undefined, level: LogLevel): [LogLevel, object | undefined] {
+  try {
+    if (typeof fields !== "object" || fields === null || !("level" in fields)) return [level, fields];
+    const { level: given, ...rest } = fields as { level?: unknown };
+    return LogLevel.isLevel(given) ? [given, rest] : [level, fields];
+  } catch {
+    return [level, fields]; // a hostile object: the default level
   }
 }
 
