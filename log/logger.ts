@@ -81,6 +81,7 @@ export class Logger {
    * @param namespace overrides the class name, e.g. `"myapp.server.Echo"` (Python's `module.Class`).
    * @param observer where events go (default: the global publisher), as Twisted's descriptor keeps
    *   the class attribute's observer.
+   * @returns a Logger, or an instance of the subclass it is called on (`MyLogger.forClass(this)`).
    * @throws {TypeError} when `owner` is neither an object nor a function.
    *
    * @example
@@ -98,7 +99,11 @@ export class Logger {
     }
     const cls = typeof owner === "function" ? owner : (owner as { constructor?: unknown }).constructor;
     const name = typeof cls === "function" && cls.name ? cls.name : "-";
-    return new Logger(namespace ?? name, owner, observer);
+    // Called on a subclass (`TestLogger.forClass(this)`), it makes one of that subclass, as
+    // Twisted's `__get__` makes a `self.__class__`.
+    const called: unknown = this; // the class it was called on; undefined when detached
+    const Class = typeof called === "function" && called.prototype instanceof Logger ? (called as typeof Logger) : Logger;
+    return new Class(namespace ?? name, owner, observer);
   }
 
   /** The namespace given to the constructor. */

@@ -297,6 +297,18 @@ describe("log Logger, LogPublisher and FilteringLogObserver as Twisted's tests u
     expect(flushLoggedErrors(InvalidLogLevelError)).to.have.length(1);
   });
 
+  it("forClass called on a subclass makes one of it, as Twisted's __get__ keeps the class", () => {
+    class Owner {}
+    const owner = new Owner();
+    const made = TestLogger.forClass(owner);
+    expect(made).to.be.instanceOf(TestLogger);
+    expect([made.namespace, made.source]).to.deep.equal(["Owner", owner]);
+    const detached = Logger.forClass;
+    expect(detached(owner)).to.be.instanceOf(Logger);
+    (made as TestLogger).info("via the subclass");
+    expect((made as TestLogger).emitted?.format).to.equal("via the subclass");
+  });
+
   it("fields cannot replace the keys a Logger sets (test_conflictingKwargs)", () => {
     const log = new TestLogger();
     log.warn("*", { log_format: "#", log_level: LogLevel.error, log_namespace: "*namespace*", log_source: "*source*" });
