@@ -5,7 +5,7 @@
 
 import { makeEvent, toFailure, type LogEvent, type Observer } from "./event";
 import { formatValue } from "./format";
-import { addObserver, publish, removeObserver, setGlobalPublisher, traceOf } from "./publisher";
+import { addObserver, publish, registeredObservers, removeObserver, setGlobalPublisher, traceOf } from "./publisher";
 
 const OBSERVERS = new WeakMap<object, Observer[]>();
 
@@ -57,6 +57,11 @@ export class LogPublisher {
     }
     const list = observersOf(this);
     if (!list.includes(observer)) list.push(observer);
+  }
+
+  /** The observers, in the order they were added (a copy; Twisted's `_observers`). @internal */
+  get _observers(): Observer[] {
+    return this === globalLogPublisher ? registeredObservers() : [...observersOf(this)];
   }
 
   /** Removes `observer`; removing one that is not there does nothing. */

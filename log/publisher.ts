@@ -50,6 +50,11 @@ export function removeObserver(observer: Observer): void {
   emitter.off("event", listener);
 }
 
+/** The registered observers, in registration order (a copy). @internal */
+export function registeredObservers(): Observer[] {
+  return [...listeners.keys()];
+}
+
 /** Whether `observer` is currently registered (e.g. to restore the default observer after a test). */
 export function isObserving(observer: Observer): boolean {
   return listeners.has(observer);

@@ -357,6 +357,24 @@ describe("log Logger, LogPublisher and FilteringLogObserver as Twisted's tests u
     expect(trace).to.deep.equal([[log, publisher]]);
   });
 
+  it("a LogPublisher's _observers, as Twisted's (test_observer)", () => {
+    const o1 = (): void => {};
+    const o2 = (): void => {};
+    const o3 = (): void => {};
+    const publisher = new LogPublisher(o1, o2);
+    publisher.addObserver(o3);
+    publisher.removeObserver(o2);
+    publisher.removeObserver(() => {});
+    expect(publisher._observers).to.deep.equal([o1, o3]);
+    expect(() => publisher.addObserver({} as never)).to.throw(TypeError, "Observer is not callable");
+    addObserver(o2);
+    try {
+      expect(globalLogPublisher._observers).to.include(o2);
+    } finally {
+      removeObserver(o2);
+    }
+  });
+
   it("a LogPublisher appends [itself, observer] before each observer (test_observer.test_trace)", () => {
     const traces: unknown[][] = [];
     const o1 = (e: LogEvent): void => void traces.push([...(e.log_trace as unknown[])]);
