@@ -133,8 +133,23 @@ function toJSONValue(value: unknown, seen: Set<object>): unknown {
   }
 }
 
+// The Error classes of the Failures this process wrote, by name, so reading them back gives the
+// same class (`check(QuotaExceeded)` still matches). Weak: a class that is gone is not kept.
+const WRITTEN_CLASSES = new Map<string, WeakRef<new (message: string) => Error>>();
+
+function rememberClass(type: unknown): void {
+  try {
+    if (typeof type === "function" && type.prototype instanceof Error && typeof type.name === "string" && type.name !== "") {
+      WRITTEN_CLASSES.set(type.name, new WeakRef(type as new (message: string) => Error));
+    }
+  } catch {
+    // A hostile constructor: read back as a class of the same name only.
+  }
+}
+
 function failureAsJSON(failure: Failure): Record<string, unknown> {
   const type = failure.type;
+  rememberClass(type);
   let stack: string | undefined;
   try {
     const v = failure.value;
@@ -171,10 +186,19 @@ function safeTraceback(failure: Failure): string {
 function failureFromJSON(record: Record<string, unknown>): Failure {
   const typeInfo = record.type as { __name__?: unknown } | undefined;
   const name = typeof typeInfo?.__name__ === "string" && typeInfo.__name__ !== "" ? typeInfo.__name__ : "Error";
-  const cls = builtinErrorClass(name) ?? { [name]: class extends Error {} }[name];
   // A Twisted record's value is `{"unpersistable": true}`: there is no message to show.
   const message = typeof record.value === "string" ? record.value : "";
-  const error = new cls(message);
+  const builtin = builtinErrorClass(name);
+  const written = builtin === undefined ? WRITTEN_CLASSES.get(name)?.deref() : undefined;
+  let error: Error;
+  if (written !== undefined) {
+    // Its constructor may want other arguments: the instance is made without calling it.
+    error = Object.create(written.prototype as object) as Error;
+    Object.defineProperty(error, "message", { value: message, writable: true, configurable: true });
+  } else {
+    const cls = builtin ?? { [name]: class extends Error {} }[name];
+    error = new cls(message);
+  }
   error.name = name;
   if (typeof record.stack === "string") {
     error.stack = record.stack;
@@ -199,8 +223,9 @@ function builtinErrorClass(name: string): (new (message: string) => Error) | und
 
 /**
  * An event from a JSON text written by {@link eventAsJSON}: levels become level names again and
- * failures Failures (of an Error class of the original's name, JavaScript's own for `RangeError`,
- * `TypeError` and the like, with the original stack); a level this version does not know is `null`.
+ * failures Failures (of the original's Error class when this process wrote it or it is
+ * JavaScript's own, `RangeError`, `TypeError` and the like; else of a class of the same name;
+ * with the original stack); a level this version does not know is `null`.
  * @throws {SyntaxError} when `eventText` is not JSON.
  */
 export function eventFromJSON(eventText: string): LogEvent {

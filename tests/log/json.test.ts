@@ -136,6 +136,21 @@ describe("log JSON: jsonFileLogObserver, eventsFromJSONLogFile", () => {
     expect(event.log_failure?.value).to.be.instanceOf(RangeError);
   });
 
+  it("a Failure of a class this process wrote comes back as that class, its constructor not called", () => {
+    class CapturedError extends Error {
+      constructor(readonly code: number) {
+        super(`code ${code}`);
+        if (typeof code !== "number") throw new TypeError("a code is needed");
+      }
+    }
+    const { logger, text } = jsonLog();
+    logger.failure("failed as expected", new Failure(new CapturedError(7)));
+    const [event] = [...eventsFromJSONLogFile(text())];
+    expect(event.log_failure?.check(CapturedError)).to.equal(CapturedError);
+    expect(event.log_failure?.getErrorMessage()).to.equal("code 7");
+    expect(event.log_failure?.getTraceback()).to.match(/^Traceback \(failure\): CapturedError: code 7\n\s+at /);
+  });
+
   it("reads a file-like object's read(size), in pieces as small as one character", () => {
     const fileLike = (content: string | Buffer): { read(n: number): string | Buffer } => {
       let at = 0;
