@@ -43,6 +43,16 @@ export interface DeferredListOptions {
  */
 export type DeferredListEntry<T> = [true, T] | [false, Failure];
 
+/** The result type of a Deferred: `string` for a `Deferred<string>`. */
+export type DeferredResult<D> = D extends Deferred<infer R> ? R : never;
+
+/**
+ * A DeferredList's result for a tuple (or array) of Deferreds, entry by entry:
+ * `[[true, string] | [false, Failure], [true, number] | [false, Failure]]` for a
+ * `[Deferred<string>, Deferred<number>]` (`Promise.allSettled`'s typing).
+ */
+export type DeferredListEntries<D extends readonly unknown[]> = { -readonly [K in keyof D]: DeferredListEntry<DeferredResult<D[K]>> };
+
 /** The results of a tuple (or array) of Deferreds, position by position (`Promise.all`'s typing). */
 export type DeferredResults<D extends readonly unknown[]> = { -readonly [K in keyof D]: D[K] extends PromiseLike<infer R> ? R : D[K] };
 
@@ -64,19 +74,27 @@ export type DeferredResults<D extends readonly unknown[]> = { -readonly [K in ke
  * the list then fires from what they do (usually a `CancelledError` for each). A canceller that
  * throws is reported with `log.err` and the others are still cancelled.
  *
+ * Typing: `new DeferredList([dStr, dNum])` infers the inputs as a tuple (as `Promise.allSettled`),
+ * so its result is `[[true, string] | [false, Failure], [true, number] | [false, Failure]]`;
+ * `DeferredList<T>` (the second type argument left out) is a list of `Deferred<T>`s, with an
+ * array of `[true, T] | [false, Failure]` as its result. Testing an entry's flag narrows its value.
+ *
+ * @typeParam T the inputs' result type, when written by hand (`DeferredList<string>`).
+ * @typeParam D the inputs' types: inferred from the constructor's argument, a tuple for an array
+ *   literal; by default an array of `Deferred<T>`.
  * @example
  * ```ts
  * new DeferredList([fetch(a), fetch(b)], { consumeErrors: true }).addCallback((results) => {
- *   for (const [ok, value] of results) console.log(ok ? value : (value as Failure).getErrorMessage());
+ *   for (const [ok, value] of results) console.log(ok ? value : value.getErrorMessage());
  * });
  * ```
  */
-export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<T>>> {
+export class DeferredList<T = unknown, D extends ReadonlyArray<Deferred<T>> = Array<Deferred<T>>> extends Deferred<DeferredListEntries<D>> {
   /**
    * The result being built: the entry of each input that has fired, `null` for those that have
    * not. Once all have fired, this very array is the list's result.
    */
-  readonly resultList: Array<DeferredListEntry<T> | null>;
+  readonly resultList: Array<DeferredListEntry<DeferredResult<D[number]>> | null>;
   /** Whether the list fires on the first success (see the class description). */
   readonly fireOnOneCallback: boolean;
   /** Whether the list fails on the first failure (see the class description). */
@@ -84,27 +102,28 @@ export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<
   /** Whether inputs' failures become `null` results after the list has seen them. */
   readonly consumeErrors: boolean;
   // A copy, so later changes to the caller's array do not change what is cancelled.
-  readonly #deferreds: Array<Deferred<T>>;
+  readonly #deferreds: Array<Deferred<unknown>>;
   #finishedCount = 0;
 
   /**
    * @param deferreds the Deferreds to wait on (the array is copied).
    * @param options `fireOnOneCallback`, `fireOnOneErrback`, `consumeErrors` (all default false).
+   * @throws {TypeError} when `deferreds` is not an array of Deferreds, naming the first item that is not one.
    */
-  constructor(deferreds: Array<Deferred<T>>, options: DeferredListOptions = {}) {
+  constructor(deferreds: readonly [...D], options: DeferredListOptions = {}) {
     // The canceller gets this list as its argument: `this` cannot be used before super().
-    super((self) => (self as DeferredList<T>).#cancelPending());
-    this.#deferreds = checkDeferreds("DeferredList", deferreds);
+    super((self) => (self as DeferredList<T, D>).#cancelPending());
+    this.#deferreds = checkDeferreds<unknown>("DeferredList", deferreds);
     this.resultList = this.#deferreds.map(() => null);
     this.fireOnOneCallback = options.fireOnOneCallback ?? false;
     this.fireOnOneErrback = options.fireOnOneErrback ?? false;
     this.consumeErrors = options.consumeErrors ?? false;
     // As Twisted: with fireOnOneCallback, "the first success" of no Deferreds never comes.
-    if (this.#deferreds.length === 0 && !this.fireOnOneCallback) this.callback([]);
+    if (this.#deferreds.length === 0 && !this.fireOnOneCallback) this.callback([] as DeferredListEntries<D>);
     // The flags are set first: inputs that already have a result report at once, in here.
     this.#deferreds.forEach((d, index) => {
       d.addCallbacks(
-        (result: T) => this.#onResult(result, index, true),
+        (result: unknown) => this.#onResult(result, index, true),
         (failure: Failure) => this.#onResult(failure, index, false),
       );
     });
@@ -115,21 +134,22 @@ export class DeferredList<T = unknown> extends Deferred<Array<DeferredListEntry<
     return this.#finishedCount;
   }
 
-  #onResult(result: T | Failure, index: number, succeeded: boolean): T | Failure | null {
-    this.resultList[index] = [succeeded, result] as DeferredListEntry<T>;
+  #onResult(result: unknown, index: number, succeeded: boolean): unknown {
+    this.resultList[index] = [succeeded, result] as DeferredListEntry<DeferredResult<D[number]>>;
     this.#finishedCount++;
     if (!this.called) {
       if (succeeded && this.fireOnOneCallback) {
         // The documented shape for this mode, which the class's result type cannot express.
-        this.callback([result, index] as unknown as Array<DeferredListEntry<T>>);
+        this.callback([result, index] as unknown as DeferredListEntries<D>);
       } else if (!succeeded && this.fireOnOneErrback) {
         this.errback(new Failure(new FirstError(result as Failure, index)));
       } else if (this.#finishedCount === this.resultList.length) {
-        this.callback(this.resultList as Array<DeferredListEntry<T>>);
+        this.callback(this.resultList as unknown as DeferredListEntries<D>);
       }
     }
     return !succeeded && this.consumeErrors ? null : result;
   }
+
 
   #cancelPending(): void {
     this.#deferreds.forEach((d, index) => {
@@ -180,8 +200,12 @@ export function gatherResults<T>(deferreds: Array<Deferred<T>>, consumeErrors = 
  * @example
  * ```ts
  * race([fromCache(key), fromNetwork(key)]).addCallback(([index, value]) => use(value));
+ * race([dStr, dNum]);   // a Deferred<[number, string | number]>
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function race<const D extends ReadonlyArray<Deferred<any>>>(deferreds: D): Deferred<[number, DeferredResults<D>[number]]>;
+export function race<T>(deferreds: Array<Deferred<T>>): Deferred<[number, T]>;
 export function race<T>(deferreds: Array<Deferred<T>>): Deferred<[number, T]> {
   const inputs = checkDeferreds("race", deferreds);
   const failures: Failure[] = new Array<Failure>(inputs.length);

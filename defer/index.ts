@@ -21,7 +21,7 @@ export {
 export { succeed, fail, maybeDeferred, execute, ensureDeferred, setDebugging, getDebugging } from "./functions";
 export { inlineCallbacks } from "./inline-callbacks";
 export { DeferredList, gatherResults, race } from "./deferred-list";
-export type { DeferredListOptions, DeferredListEntry, DeferredResults } from "./deferred-list";
+export type { DeferredListOptions, DeferredListEntry, DeferredListEntries, DeferredResult, DeferredResults } from "./deferred-list";
 export { DeferredLock, DeferredSemaphore } from "./locks";
 export { DeferredQueue } from "./deferred-queue";
 

@@ -4,6 +4,7 @@
  */
 
 import { Failure, asFailure } from "../core/failure";
+import { flattenEvent } from "./flatten";
 import { formatEvent } from "./format-event";
 import type { LogLevel } from "./levels";
 
@@ -93,13 +94,13 @@ export function makeEvent(parts: EventParts, fields?: object): LogEvent {
   if (parts.namespace !== undefined) event.namespace = parts.namespace;
   if (parts.failure !== undefined) event.failure = parts.failure;
   if (parts.why !== undefined) event.why = parts.why;
-  if (typeof fields === "object" && fields !== null) copyFields(event, fields);
-  addTwistedKeys(event, parts);
+  const shadowed = typeof fields === "object" && fields !== null ? copyFields(event, fields) : undefined;
+  addTwistedKeys(event, parts, shadowed);
   return event;
 }
 
 // Set after `fields`, as Twisted's Logger.emit sets them over its keyword arguments.
-function addTwistedKeys(event: LogEvent, parts: EventParts): void {
+function addTwistedKeys(event: LogEvent, parts: EventParts, shadowed: Record<string, unknown> | undefined): void {
   if (parts.logger !== undefined) {
     event.log_logger = parts.logger;
     event.log_source = parts.source;
@@ -110,9 +111,13 @@ function addTwistedKeys(event: LogEvent, parts: EventParts): void {
   } else if (parts.legacy === true) {
     event.log_namespace = "log_legacy";
     if (event.log_system === undefined) event.log_system = "-";
+  } else if (parts.logger !== undefined) {
+    // A Logger's namespace, not a `log_namespace` field, names its events (as Twisted's emit).
+    delete event.log_namespace;
   }
   if (parts.format !== undefined) {
     event.log_format = parts.format;
+    if (shadowed !== undefined) flattenShadowed(event, shadowed);
   } else {
     event.log_text = parts.text ?? parts.message ?? "";
     event.log_format = "{log_text}";
@@ -122,10 +127,30 @@ function addTwistedKeys(event: LogEvent, parts: EventParts): void {
   if (parts.message === undefined) event.message = formatEvent(event);
 }
 
-function copyFields(event: LogEvent, fields: object): void {
+/**
+ * A field named as a reserved key (`{message}`, `{time}`: ordinary keys in a Twisted event) is not
+ * copied, but the format must still show the field: its text is computed now, from the field, and
+ * kept in `log_flattened`, which formatEvent prefers (as for an event read back from JSON).
+ */
+function flattenShadowed(event: LogEvent, shadowed: Record<string, unknown>): void {
+  try {
+    const view: Record<string, unknown> = { ...event, ...shadowed };
+    flattenEvent(view);
+    if (view.log_flattened !== undefined) event.log_flattened = view.log_flattened;
+  } catch {
+    // A format naming a missing field: formatEvent will say so.
+  }
+}
+
+/** Copies `fields` into `event`; returns the fields it did not copy because their key is reserved. */
+function copyFields(event: LogEvent, fields: object): Record<string, unknown> | undefined {
+  let shadowed: Record<string, unknown> | undefined;
   try {
     for (const key of Object.keys(fields)) {
-      if (RESERVED.has(key)) continue;
+      if (RESERVED.has(key)) {
+        if (key !== "log_failure") (shadowed ??= {})[key] = (fields as Record<string, unknown>)[key];
+        continue;
+      }
       const value: unknown = (fields as Record<string, unknown>)[key];
       if (key === "namespace") {
         if (typeof value === "string") event.namespace = value;
@@ -136,6 +161,7 @@ function copyFields(event: LogEvent, fields: object): void {
   } catch {
     // Logging must not throw into the caller; the keys copied so far are kept.
   }
+  return shadowed;
 }
 
 /** `value` as a Failure: a Failure itself (same object), anything else wrapped. */

@@ -8,6 +8,8 @@
 import type { LogEvent, Observer } from "./event";
 import { InvalidLogLevelError, LogLevel } from "./levels";
 import { bitbucketLogObserver } from "./observers";
+import { traceOf } from "./publisher";
+import { isOptionsObject } from "./options";
 
 /**
  * What a filter predicate says of an event: `yes` (log it, ask no other predicate), `no` (drop it,
@@ -52,7 +54,8 @@ export interface FilteringLogObserver {
 
 /**
  * An observer (a function of an event) that forwards to `observer` the events that `predicates`
- * let through, and the others to `negativeObserver`, as Twisted's `FilteringLogObserver`.
+ * let through, and the others to `negativeObserver`, as Twisted's `FilteringLogObserver`. An
+ * event let through that has a `log_trace` array gets `[this filter, observer]` appended.
  *
  * @example
  * ```ts
@@ -66,18 +69,29 @@ export class FilteringLogObserver {
   /**
    * @param observer receives the events that pass.
    * @param predicates asked in order; see {@link shouldLogEvent}.
-   * @param negativeObserver receives the events that do not pass (by default, nobody).
+   * @param negativeObserver receives the events that do not pass (by default, nobody; Python's
+   *   keyword as `{ negativeObserver }` works too).
    * @throws {TypeError} when an observer is not a function.
    */
-  constructor(observer: Observer, predicates: Iterable<LogFilterPredicate>, negativeObserver: Observer = bitbucketLogObserver) {
+  constructor(
+    observer: Observer,
+    predicates: Iterable<LogFilterPredicate>,
+    negativeObserver: Observer | { negativeObserver?: Observer } = bitbucketLogObserver,
+  ) {
+    if (isOptionsObject(negativeObserver)) negativeObserver = negativeObserver.negativeObserver ?? bitbucketLogObserver;
     if (typeof observer !== "function") throw new TypeError("FilteringLogObserver: observer must be a function");
     if (typeof negativeObserver !== "function") throw new TypeError("FilteringLogObserver: negativeObserver must be a function");
     const list = [...predicates];
     const filtering = (event: LogEvent): void => {
-      if (shouldLogEvent(list, event)) observer(event);
-      else negativeObserver(event);
+      if (shouldLogEvent(list, event)) {
+        traceOf(event)?.push([self, observer]);
+        observer(event);
+      } else {
+        negativeObserver(event);
+      }
     };
-    return Object.setPrototypeOf(filtering, new.target.prototype) as FilteringLogObserver;
+    const self = Object.setPrototypeOf(filtering, new.target.prototype) as FilteringLogObserver;
+    return self;
   }
 }
 
@@ -102,10 +116,12 @@ export class LogLevelFilterPredicate {
   declare defaultLogLevel: LogLevel;
 
   /**
-   * @param defaultLogLevel the minimum level where no namespace says otherwise (default `info`).
+   * @param defaultLogLevel the minimum level where no namespace says otherwise (default `info`;
+   *   Python's keyword as `{ defaultLogLevel }` works too).
    * @throws {InvalidLogLevelError} when it is not a level.
    */
-  constructor(defaultLogLevel: LogLevel = LogLevel.info) {
+  constructor(defaultLogLevel: LogLevel | { defaultLogLevel?: LogLevel } = LogLevel.info) {
+    if (isOptionsObject(defaultLogLevel)) defaultLogLevel = defaultLogLevel.defaultLogLevel ?? LogLevel.info;
     if (!LogLevel.isLevel(defaultLogLevel)) throw new InvalidLogLevelError(defaultLogLevel);
     const predicate = (event: LogEvent): PredicateResult => {
       const eventLevel = event.log_level;

@@ -8,11 +8,24 @@ import { FormatError, formatSpecValue, getField, parseFormat, repr, str } from "
 
 type AnyEvent = { [key: string]: unknown };
 
-/** Keys for fields, counting repeats of the same field/conversion/spec (`a!s:`, `a!s:/2`). */
-class KeyFlattener {
+/**
+ * Computes the `log_flattened` key of a format field, as Twisted's `KeyFlattener`:
+ * `fieldName!conversion:formatSpec`, then `/2`, `/3` … for the repeats of the same key seen by
+ * this flattener.
+ *
+ * @example
+ * ```ts
+ * const keys = new KeyFlattener();
+ * keys.flatKey("x", "", undefined);    // "x!:"
+ * keys.flatKey("x", "", undefined);    // "x!:/2"
+ * keys.flatKey("foo", "%s", "s");      // "foo!s:%s"
+ * ```
+ */
+export class KeyFlattener {
   readonly #seen = new Map<string, number>();
 
-  flatKey(fieldName: string, formatSpec: string | undefined, conversion: string | undefined): string {
+  /** The key of the field `fieldName` with `formatSpec` and `conversion` (each may be missing). */
+  flatKey(fieldName: string, formatSpec?: string | null, conversion?: string | null): string {
     const key = `${fieldName}!${conversion ?? ""}:${formatSpec ?? ""}`;
     const n = (this.#seen.get(key) ?? 0) + 1;
     this.#seen.set(key, n);

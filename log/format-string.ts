@@ -249,28 +249,111 @@ function typeName(value: unknown): string {
 }
 
 /**
- * Python's `repr()` for a JavaScript value, as `{name!r}` shows it: strings quoted
- * (`'a task'`), everything else as `util.inspect` prints it on one line (so a class can choose its
- * repr with `[util.inspect.custom]`). Never throws.
+ * Python's `repr()` for a JavaScript value, as `{name!r}` shows it: strings quoted and escaped as
+ * Python quotes them (`'a task'`, `"it's"`), byte arrays (`Buffer`, `Uint8Array`) as Python's
+ * `bytes` (`b'\xe1'`), everything else as `util.inspect` prints it on one line (so a class can
+ * choose its repr with `[util.inspect.custom]`). Never throws: a value whose own repr throws
+ * gives `[unprintable <type>]`.
  */
 export function repr(value: unknown): string {
   try {
-    // A class or function by its name only: its static members (a `static log`) are noise here.
-    if (typeof value === "function") return functionName(value);
-    return inspect(value, { breakLength: Infinity, depth: 2 });
+    return reprOrThrow(value);
   } catch {
     return `[unprintable ${typeof value}]`;
   }
 }
 
 /**
+ * {@link repr} that lets a throwing `[util.inspect.custom]` (or Proxy trap) throw, as Python's
+ * `repr()` raises what `__repr__` raises. @internal
+ */
+export function reprOrThrow(value: unknown): string {
+  if (typeof value === "string") return pythonStringRepr(value);
+  if (value instanceof Uint8Array) return pythonBytesRepr(value);
+  // A class or function by its name only: its static members (a `static log`) are noise here.
+  if (typeof value === "function") return functionName(value);
+  return inspect(value, { breakLength: Infinity, depth: 2 });
+}
+
+/**
  * Python's `str()` for a JavaScript value, as `{name}` and `{name!s}` show it: strings as they
- * are, arrays and plain objects as `util.inspect` prints them, other values via `String()`.
- * Never throws.
+ * are, byte arrays as Python's `bytes` (`b'abc'`, as Python's `str(b"abc")`), arrays and plain
+ * objects as `util.inspect` prints them, other values via `String()`. Never throws.
  */
 export function str(value: unknown): string {
+  if (isBytes(value)) return pythonBytesRepr(value);
   if (Array.isArray(value) || typeof value === "function") return repr(value);
   return formatValue(value);
+}
+
+/**
+ * {@link str} that lets a throwing `toString` or `[util.inspect.custom]` throw, as Python's
+ * `str()` raises what `__str__` raises. @internal
+ */
+export function strOrThrow(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Uint8Array) return pythonBytesRepr(value);
+  if (Array.isArray(value) || typeof value === "function") return reprOrThrow(value);
+  if (value instanceof Error) return String(value.message);
+  if (typeof value !== "object" || value === null) return String(value);
+  const toString = (value as { toString?: unknown }).toString;
+  // A class's own toString (a Date, a Failure) is its str; `[object Object]` would say nothing.
+  if (typeof toString === "function" && toString !== Object.prototype.toString) return String(toString.call(value));
+  return inspect(value, { breakLength: Infinity, depth: 2 });
+}
+
+// Python escapes what is not printable: controls, separators other than the space, unassigned
+// code points and lone surrogates.
+const NOT_PRINTABLE = /[\p{C}\p{Z}]/u;
+
+/** A string as Python's `repr()` writes it. */
+function pythonStringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of text) {
+    if (ch === quote || ch === "\\") out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch !== " " && NOT_PRINTABLE.test(ch)) out += codePointEscape(ch.codePointAt(0) ?? 0);
+    else out += ch;
+  }
+  return out + quote;
+}
+
+function codePointEscape(code: number): string {
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, "0")}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, "0")}`;
+  return `\\U${code.toString(16).padStart(8, "0")}`;
+}
+
+function isBytes(value: unknown): value is Uint8Array {
+  try {
+    return value instanceof Uint8Array;
+  } catch {
+    return false; // a Proxy whose getPrototypeOf trap throws
+  }
+}
+
+/** Bytes as Python's `repr(b"...")`: `b'abc\x00'`. */
+function pythonBytesRepr(bytes: Uint8Array): string {
+  let hasSingle = false;
+  let hasDouble = false;
+  for (const b of bytes) {
+    if (b === 0x27) hasSingle = true;
+    else if (b === 0x22) hasDouble = true;
+  }
+  const quote = hasSingle && !hasDouble ? 0x22 : 0x27;
+  let out = "b" + String.fromCharCode(quote);
+  for (const b of bytes) {
+    if (b === quote || b === 0x5c) out += "\\" + String.fromCharCode(b);
+    else if (b === 0x09) out += "\\t";
+    else if (b === 0x0a) out += "\\n";
+    else if (b === 0x0d) out += "\\r";
+    else if (b < 0x20 || b >= 0x7f) out += `\\x${b.toString(16).padStart(2, "0")}`;
+    else out += String.fromCharCode(b);
+  }
+  return out + String.fromCharCode(quote);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -14,7 +14,7 @@ export type { LogEvent, Observer } from "./event";
 export { addObserver, removeObserver, isObserving } from "./publisher";
 export { defaultObserver } from "./default-observer";
 export { msg, err } from "./functions";
-export { Logger } from "./logger";
+export { Logger, type LoggerOptions } from "./logger";
 export { LogLevel, InvalidLogLevelError } from "./levels";
 export { formatWithCall, parseFormat, repr, str, FormatError, type FormatPiece } from "./format-string";
 export {
@@ -23,11 +23,12 @@ export {
   formatTime,
   formatTraceback,
   eventAsText,
+  type FormatTimeOptions,
   formatEventAsClassicLogText,
   timeFormatRFC3339,
   type EventAsTextOptions,
 } from "./format-event";
-export { flattenEvent, extractField, flatFormat } from "./flatten";
+export { flattenEvent, extractField, flatFormat, KeyFlattener } from "./flatten";
 export { FileLogObserver, textFileLogObserver, bitbucketLogObserver, type LogFile } from "./observers";
 export {
   FilteringLogObserver,
@@ -36,9 +37,32 @@ export {
   shouldLogEvent,
   type LogFilterPredicate,
 } from "./filter";
-export { LogPublisher, globalLogPublisher, LogBeginner, globalLogBeginner } from "./global";
-export { eventAsJSON, eventFromJSON, jsonFileLogObserver, eventsFromJSONLogFile, type JSONLogInput } from "./json";
+export { LogPublisher, globalLogPublisher } from "./log-publisher";
+export {
+  LogBeginner,
+  globalLogBeginner,
+  MORE_THAN_ONCE_WARNING,
+  type StandardIO,
+  type WarningsModule,
+} from "./global";
+export { LimitedHistoryLogObserver } from "./buffer";
+export { LoggingFile } from "./io";
+export {
+  eventAsJSON,
+  eventFromJSON,
+  jsonFileLogObserver,
+  eventsFromJSONLogFile,
+  type JSONLogInput,
+  type ReadableFile,
+} from "./json";
 export { startLogging, startLoggingWithObserver, formatLegacyEvent } from "./legacy";
+export {
+  LegacyLogObserverWrapper,
+  publishToNewObserver,
+  textFromEventDict,
+  type LegacyEvent,
+  type LegacyObserver,
+} from "./legacy-observer";
 
 // Registered at load so failures are visible before anyone configures logging.
 addObserver(defaultObserver);

@@ -11,6 +11,7 @@ import type { LogEvent } from "./event";
 import { flattenEvent } from "./flatten";
 import { LogLevel } from "./levels";
 import { Logger } from "./logger";
+import { isOptionsObject } from "./options";
 import { FileLogObserver, type LogFile } from "./observers";
 
 const LEVEL_UUID = "02E59486-F24D-46AD-8224-3ACDF2A5732A";
@@ -20,11 +21,13 @@ const UNPERSISTABLE = Object.freeze({ unpersistable: true });
 const log = new Logger("twisted-ts.log.json");
 
 /**
- * The event as one line of JSON (no newline inside), as Twisted's `eventAsJSON`. The event is
- * flattened first ({@link flattenEvent}), so its text survives values that JSON cannot hold.
- * `log_level` is written as Twisted writes a level, a Failure as a record of its type, message and
- * traceback; functions, class instances (without `toJSON`) and cycles become
- * `{"unpersistable": true}`; byte arrays become Latin-1 text. Never throws.
+ * The event as one line of JSON (no newline inside), as Twisted's `eventAsJSON`, written as
+ * Python's `json.dumps` writes it (`{"x": 1, "y": "\u20ac"}`: a space after `:` and `,`, non-ASCII
+ * escaped), so a file reads the same whichever side wrote it. The event is flattened first
+ * ({@link flattenEvent}), so its text survives values that JSON cannot hold. `log_level` is
+ * written as Twisted writes a level, a Failure as a record of its type, message and traceback;
+ * functions, class instances (without `toJSON`) and cycles become `{"unpersistable": true}`;
+ * byte arrays become Latin-1 text. Never throws.
  */
 export function eventAsJSON(event: object): string {
   try {
@@ -42,7 +45,31 @@ export function eventAsJSON(event: object): string {
       if (converted !== undefined) out[key] = converted;
     }
   }
-  return JSON.stringify(out);
+  return pythonJSON(out);
+}
+
+/** A JSON value (as `toJSONValue` makes them) written as Python's `json.dumps(value)` writes it. */
+function pythonJSON(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return pythonJSONString(value);
+    case "number":
+    case "boolean":
+      return JSON.stringify(value);
+    default:
+      break;
+  }
+  if (Array.isArray(value)) return `[${value.map(pythonJSON).join(", ")}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return `{${entries.map(([k, v]) => `${pythonJSONString(k)}: ${pythonJSON(v)}`).join(", ")}}`;
+}
+
+const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
+
+// Python's ensure_ascii: everything outside space..~ is escaped, by UTF-16 unit.
+function pythonJSONString(text: string): string {
+  return `"${text.replace(/[\\"]|[^ -~]/g, (ch) => JSON_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
 function safeEntries(value: object): Array<[string, unknown]> {
@@ -106,8 +133,23 @@ function toJSONValue(value: unknown, seen: Set<object>): unknown {
   }
 }
 
+// The Error classes of the Failures this process wrote, by name, so reading them back gives the
+// same class (`check(QuotaExceeded)` still matches). Weak: a class that is gone is not kept.
+const WRITTEN_CLASSES = new Map<string, WeakRef<new (message: string) => Error>>();
+
+function rememberClass(type: unknown): void {
+  try {
+    if (typeof type === "function" && type.prototype instanceof Error && typeof type.name === "string" && type.name !== "") {
+      WRITTEN_CLASSES.set(type.name, new WeakRef(type as new (message: string) => Error));
+    }
+  } catch {
+    // A hostile constructor: read back as a class of the same name only.
+  }
+}
+
 function failureAsJSON(failure: Failure): Record<string, unknown> {
   const type = failure.type;
+  rememberClass(type);
   let stack: string | undefined;
   try {
     const v = failure.value;
@@ -144,10 +186,19 @@ function safeTraceback(failure: Failure): string {
 function failureFromJSON(record: Record<string, unknown>): Failure {
   const typeInfo = record.type as { __name__?: unknown } | undefined;
   const name = typeof typeInfo?.__name__ === "string" && typeInfo.__name__ !== "" ? typeInfo.__name__ : "Error";
-  const cls = { [name]: class extends Error {} }[name];
   // A Twisted record's value is `{"unpersistable": true}`: there is no message to show.
   const message = typeof record.value === "string" ? record.value : "";
-  const error = new cls(message);
+  const builtin = builtinErrorClass(name);
+  const written = builtin === undefined ? WRITTEN_CLASSES.get(name)?.deref() : undefined;
+  let error: Error;
+  if (written !== undefined) {
+    // Its constructor may want other arguments: the instance is made without calling it.
+    error = Object.create(written.prototype as object) as Error;
+    Object.defineProperty(error, "message", { value: message, writable: true, configurable: true });
+  } else {
+    const cls = builtin ?? { [name]: class extends Error {} }[name];
+    error = new cls(message);
+  }
   error.name = name;
   if (typeof record.stack === "string") {
     error.stack = record.stack;
@@ -162,9 +213,19 @@ function failureFromJSON(record: Record<string, unknown>): Failure {
   return new Failure(error);
 }
 
+/** JavaScript's own error class of that name (`RangeError`, `TypeError` …), so `check(RangeError)` matches. */
+function builtinErrorClass(name: string): (new (message: string) => Error) | undefined {
+  const candidate = (globalThis as Record<string, unknown>)[name];
+  if (typeof candidate !== "function") return undefined;
+  const prototype = (candidate as { prototype?: unknown }).prototype;
+  return prototype instanceof Error || prototype === Error.prototype ? (candidate as new (message: string) => Error) : undefined;
+}
+
 /**
  * An event from a JSON text written by {@link eventAsJSON}: levels become level names again and
- * failures Failures (of an Error class of the original's name, with the original stack).
+ * failures Failures (of the original's Error class when this process wrote it or it is
+ * JavaScript's own, `RangeError`, `TypeError` and the like; else of a class of the same name;
+ * with the original stack); a level this version does not know is `null`.
  * @throws {SyntaxError} when `eventText` is not JSON.
  */
 export function eventFromJSON(eventText: string): LogEvent {
@@ -172,7 +233,8 @@ export function eventFromJSON(eventText: string): LogEvent {
     if (typeof value === "object" && value !== null && "__class_uuid__" in value) {
       const record = value as Record<string, unknown>;
       const uuid = String(record.__class_uuid__).toUpperCase();
-      if (uuid === LEVEL_UUID && LogLevel.isLevel(record.name)) return record.name;
+      // A level this version does not know (written by a later one) is null, as Twisted's.
+      if (uuid === LEVEL_UUID) return LogLevel.isLevel(record.name) ? record.name : null;
       if (uuid === FAILURE_UUID) return failureFromJSON(record);
     }
     return value;
@@ -189,12 +251,24 @@ export function eventFromJSON(eventText: string): LogEvent {
  * globalLogPublisher.addObserver(jsonFileLogObserver(out));
  * ```
  */
-export function jsonFileLogObserver(outFile: LogFile, recordSeparator = "\x1e"): FileLogObserver {
+export function jsonFileLogObserver(outFile: LogFile, recordSeparator: string | { recordSeparator?: string } = "\x1e"): FileLogObserver {
+  if (isOptionsObject(recordSeparator)) recordSeparator = recordSeparator.recordSeparator ?? "\x1e";
+  if (typeof recordSeparator !== "string") throw new TypeError(`jsonFileLogObserver: recordSeparator must be a string, not ${typeof recordSeparator}`);
   return new FileLogObserver(outFile, (event) => `${recordSeparator}${eventAsJSON(event)}\n`);
 }
 
-/** What {@link eventsFromJSONLogFile} reads: the text, its bytes, chunks of either, or a file descriptor. */
-export type JSONLogInput = string | Uint8Array | Iterable<string | Uint8Array> | number;
+/**
+ * What {@link eventsFromJSONLogFile} reads: the text, its bytes, chunks of either, a file
+ * descriptor, or a file-like object whose `read(size)` gives text or bytes (empty at the end), as
+ * Python's file objects.
+ */
+export type JSONLogInput = string | Uint8Array | Iterable<string | Uint8Array> | number | ReadableFile;
+
+/** A file-like object to read from: `read(size)` gives up to `size` characters or bytes, `""`/empty at the end. */
+export type ReadableFile = {
+  /** Up to `size` characters or bytes; empty (or `null`) at the end of the file. */
+  read(size: number): string | Uint8Array | null | undefined;
+};
 
 /**
  * The events of a log written by {@link jsonFileLogObserver}, read lazily, as Twisted's
@@ -202,8 +276,9 @@ export type JSONLogInput = string | Uint8Array | Iterable<string | Uint8Array> |
  * or not JSON are skipped, each logged as an error (`Unable to read JSON record: …`).
  *
  * @param inFile the log's contents, or a file descriptor to read (in `bufferSize` chunks).
- * @param recordSeparator the separator; by default it is detected: `"\x1e"` when the input starts
- *   with it, else records are lines.
+ * @param recordSeparator the separator; by default (or `null`) it is detected: `"\x1e"` when the
+ *   input starts with it, else records are lines. Python's keywords may be given as an options
+ *   object instead: `eventsFromJSONLogFile(file, { bufferSize: 1 })`.
  * @example
  * ```ts
  * for (const event of eventsFromJSONLogFile(fs.readFileSync("app.log.json"))) {
@@ -213,12 +288,18 @@ export type JSONLogInput = string | Uint8Array | Iterable<string | Uint8Array> |
  */
 export function eventsFromJSONLogFile(
   inFile: JSONLogInput,
-  recordSeparator?: string,
+  recordSeparator?: string | null | { recordSeparator?: string | null; bufferSize?: number },
   bufferSize = 4096,
 ): Generator<LogEvent, void, undefined> {
+  if (isOptionsObject(recordSeparator)) {
+    bufferSize = recordSeparator.bufferSize ?? bufferSize;
+    recordSeparator = recordSeparator.recordSeparator;
+  }
+  if (recordSeparator === null) recordSeparator = undefined;
   const isIterable = typeof inFile === "object" && inFile !== null && Symbol.iterator in inFile;
-  if (typeof inFile !== "string" && typeof inFile !== "number" && !(inFile instanceof Uint8Array) && !isIterable) {
-    throw new TypeError("eventsFromJSONLogFile: inFile must be a string, bytes, an iterable of chunks or a file descriptor");
+  const isFile = typeof inFile === "object" && inFile !== null && typeof (inFile as { read?: unknown }).read === "function";
+  if (typeof inFile !== "string" && typeof inFile !== "number" && !(inFile instanceof Uint8Array) && !isIterable && !isFile) {
+    throw new TypeError("eventsFromJSONLogFile: inFile must be a string, bytes, an iterable of chunks, a file descriptor or have read(size)");
   }
   if (recordSeparator !== undefined && typeof recordSeparator !== "string") {
     throw new TypeError("eventsFromJSONLogFile: recordSeparator must be a string");
@@ -290,7 +371,14 @@ function* chunksOf(input: JSONLogInput, bufferSize: number): Generator<Buffer> {
       if (n === 0) return;
       yield chunk.subarray(0, n);
     }
-  } else {
+  } else if (Symbol.iterator in input) {
     for (const chunk of input) yield typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk);
+  } else {
+    const size = Number.isInteger(bufferSize) && bufferSize > 0 ? bufferSize : 4096;
+    for (;;) {
+      const chunk = input.read(size);
+      if (chunk === null || chunk === undefined || chunk.length === 0) return;
+      yield typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk);
+    }
   }
 }

@@ -39,6 +39,7 @@ export function formatLegacyEvent(event: LogEvent): string | null {
  * (`setStdout` is accepted and ignored).
  *
  * @param file where the lines go, e.g. `process.stdout`.
+ * @param setStdout accepted and ignored (or `{ setStdout }`, Python's keyword).
  * @returns the observer added (Twisted returns nothing), so it can be removed.
  * @example
  * ```ts
@@ -46,7 +47,7 @@ export function formatLegacyEvent(event: LogEvent): string | null {
  * msg("hello", "world");   // 2026-12-06 11:20:26+0000 [-] hello world
  * ```
  */
-export function startLogging(file: LogFile, setStdout = true): Observer {
+export function startLogging(file: LogFile, setStdout: boolean | { setStdout?: boolean } = true): Observer {
   const observer = new FileLogObserver(file, formatLegacyEvent);
   startLoggingWithObserver(observer, setStdout);
   return observer;
@@ -56,7 +57,9 @@ export function startLogging(file: LogFile, setStdout = true): Observer {
  * Logs to `observer` from now on (the start-up stderr observer is removed), then logs
  * `Log opened.`, as Twisted's `startLoggingWithObserver`.
  */
-export function startLoggingWithObserver(observer: Observer, setStdout = true): void {
-  globalLogBeginner.beginLoggingTo([observer], false, setStdout);
+export function startLoggingWithObserver(observer: Observer, setStdout: boolean | { setStdout?: boolean } = true): void {
+  if (typeof setStdout === "object" && setStdout !== null) setStdout = setStdout.setStdout ?? true;
+  // As Twisted's: the events kept until now are not replayed into the file.
+  globalLogBeginner.beginLoggingTo([observer], true, setStdout);
   msg("Log opened.");
 }

@@ -7,8 +7,20 @@ import { inspect } from "node:util";
 import { Failure } from "../core/failure";
 import { makeEvent, toFailure, type LogEvent, type Observer } from "./event";
 import { formatValue } from "./format";
+import { isOptionsObject } from "./options";
 import { InvalidLogLevelError, LogLevel } from "./levels";
-import { publish } from "./publisher";
+import { globalLogPublisher } from "./log-publisher";
+import { publish, traceOf } from "./publisher";
+
+/** Python's keyword arguments of the {@link Logger} constructor, as an options object. */
+export type LoggerOptions = {
+  /** Tags every event; see the constructor. */
+  namespace?: string | null;
+  /** The object logging (`log_source`). */
+  source?: unknown;
+  /** Where events go (default: the global publisher). */
+  observer?: Observer | null;
+};
 
 /**
  * Publishes events at a chosen level, tagged with this logger's namespace, as Twisted's `Logger`.
@@ -36,14 +48,20 @@ export class Logger {
 
   /**
    * @param namespace tags every event (`namespace` and `log_namespace`); omitted from events when
-   *   not given.
+   *   not given (or `null`). Python's keywords may be given as an options object instead:
+   *   `new Logger({ namespace, source, observer })`, e.g. `new Logger({ observer: events.push })`.
    * @param source the object logging (`log_source` of each event; `null` when not given).
-   * @param observer where events go; by default the global publisher (every registered observer).
+   * @param observer where events go; by default (or `null`) the global publisher.
    */
-  constructor(namespace?: string, source?: unknown, observer?: Observer) {
-    this.#namespace = namespace;
+  constructor(namespace?: string | null | LoggerOptions, source?: unknown, observer?: Observer | null) {
+    if (isOptionsObject(namespace)) {
+      source = namespace.source;
+      observer = namespace.observer;
+      namespace = namespace.namespace;
+    }
+    this.#namespace = namespace ?? undefined;
     this.#source = source === undefined ? null : source;
-    this.#observer = observer;
+    this.#observer = observer ?? undefined;
     this.emit = this.emit.bind(this);
     this.debug = this.debug.bind(this);
     this.info = this.info.bind(this);
@@ -61,6 +79,9 @@ export class Logger {
    * @param owner a class (in a `static` field initialiser, `this` is the class) or an instance
    *   (in an instance field initialiser, `this` is the instance).
    * @param namespace overrides the class name, e.g. `"myapp.server.Echo"` (Python's `module.Class`).
+   * @param observer where events go (default: the global publisher), as Twisted's descriptor keeps
+   *   the class attribute's observer.
+   * @returns a Logger, or an instance of the subclass it is called on (`MyLogger.forClass(this)`).
    * @throws {TypeError} when `owner` is neither an object nor a function.
    *
    * @example
@@ -72,13 +93,17 @@ export class Logger {
    * }
    * ```
    */
-  static forClass(owner: object, namespace?: string): Logger {
+  static forClass(owner: object, namespace?: string, observer?: Observer): Logger {
     if ((typeof owner !== "object" && typeof owner !== "function") || owner === null) {
       throw new TypeError(`Logger.forClass: owner must be a class or an object, not ${formatValue(owner)}`);
     }
     const cls = typeof owner === "function" ? owner : (owner as { constructor?: unknown }).constructor;
     const name = typeof cls === "function" && cls.name ? cls.name : "-";
-    return new Logger(namespace ?? name, owner);
+    // Called on a subclass (`TestLogger.forClass(this)`), it makes one of that subclass, as
+    // Twisted's `__get__` makes a `self.__class__`.
+    const called: unknown = this; // the class it was called on; undefined when detached
+    const Class = typeof called === "function" && called.prototype instanceof Logger ? (called as typeof Logger) : Logger;
+    return new Class(namespace ?? name, owner, observer);
   }
 
   /** The namespace given to the constructor. */
@@ -91,14 +116,17 @@ export class Logger {
     return this.#source;
   }
 
-  /** The observer events go to, when one was given to the constructor. */
-  get observer(): Observer | undefined {
-    return this.#observer;
+  /** The observer events go to: the one given to the constructor, else {@link globalLogPublisher}. */
+  get observer(): Observer {
+    return this.#observer ?? globalLogPublisher;
   }
 
   /**
-   * Logs at `level` (a {@link LogLevel}), as Twisted's `Logger.emit`. An invalid level is reported
-   * as a critical event carrying an {@link InvalidLogLevelError} instead.
+   * Logs at `level` (a {@link LogLevel}), as Twisted's `Logger.emit`; the level methods and
+   * {@link failure} go through it, so a subclass may override it. An invalid level is reported as
+   * a critical event carrying an {@link InvalidLogLevelError} instead. A `log_failure` among the
+   * fields is the event's failure (that is how {@link failure} passes it). An event with a
+   * `log_trace` array gets `[this logger, its observer]` appended, as Twisted's tracing.
    * @param format a PEP 3101 format string for `log_format`; omitted, the event has no text.
    */
   emit(level: LogLevel, format?: string, fields?: object): void {
@@ -114,42 +142,45 @@ export class Logger {
   }
 
   /** Logs at level `debug`; `format` may refer to `fields` (`"{name}"`). */
-  debug(format: string, fields?: object): void {
-    this.#emit("debug", format, fields);
+  debug(format?: string, fields?: object): void {
+    this.emit("debug", format, fields);
   }
 
   /** Logs at level `info`; `format` may refer to `fields` (`"{name}"`). */
-  info(format: string, fields?: object): void {
-    this.#emit("info", format, fields);
+  info(format?: string, fields?: object): void {
+    this.emit("info", format, fields);
   }
 
   /** Logs at level `warn`; `format` may refer to `fields` (`"{name}"`). */
-  warn(format: string, fields?: object): void {
-    this.#emit("warn", format, fields);
+  warn(format?: string, fields?: object): void {
+    this.emit("warn", format, fields);
   }
 
   /** Logs at level `error` (`isError` true); `format` may refer to `fields` (`"{name}"`). */
-  error(format: string, fields?: object): void {
-    this.#emit("error", format, fields);
+  error(format?: string, fields?: object): void {
+    this.emit("error", format, fields);
   }
 
   /** Logs at level `critical` (`isError` true); `format` may refer to `fields` (`"{name}"`). */
-  critical(format: string, fields?: object): void {
-    this.#emit("critical", format, fields);
+  critical(format?: string, fields?: object): void {
+    this.emit("critical", format, fields);
   }
 
   /**
    * Logs at `level` (default `critical`) with `failure` attached (`failure` and `log_failure`; a
-   * non-Failure value is wrapped). JavaScript has no "current exception" for Python's bare
-   * `log.failure("...")` inside `except:`: pass the caught value, `catch (e) { log.failure("...", e) }`.
-   * With no `failure` argument at all, `new Failure()` is attached; an explicit `undefined` is
-   * wrapped as the value.
+   * non-Failure value is wrapped), through {@link emit}. JavaScript has no "current exception"
+   * for Python's bare `log.failure("...")` inside `except:`: pass the caught value,
+   * `catch (e) { log.failure("...", e) }`. With no `failure` argument at all, `new Failure()` (a
+   * placeholder `Error("Failure with no value")`) is attached; an explicit `undefined` is wrapped
+   * as the value. Python's keyword `level=` may be written among the fields,
+   * `log.failure("...", f, { level: LogLevel.error, n: 1 })`, when `level` is not given.
    */
   // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the contract writes `Failure | unknown`: a Failure is the usual argument
   failure(format: string, failure?: Failure | unknown, fields?: object, level: LogLevel = "critical"): void {
     // The argument count, not the value, tells "no failure given" from an explicit `undefined`.
     const f = arguments.length < 2 ? new Failure() : toFailure(failure);
-    this.#emit(LogLevel.isLevel(level) ? level : "critical", format, fields, f);
+    if (arguments.length < 4) [level, fields] = levelFromFields(fields, level);
+    this.emit(LogLevel.isLevel(level) ? level : "critical", format, withFailure(fields, f));
   }
 
   /** `<Logger 'namespace'>`, as Python's repr. */
@@ -162,9 +193,10 @@ export class Logger {
     return this.toString();
   }
 
-  #emit(level: LogLevel, format: unknown, fields: object | undefined, failure?: Failure): void {
+  #emit(level: LogLevel, format: unknown, fields: object | undefined): void {
     let event: LogEvent;
     try {
+      const failure = failureField(fields);
       const parts = { level, namespace: this.#namespace, failure, source: this.#source, logger: this };
       if (typeof format === "string") {
         event = makeEvent({ ...parts, format }, fields);
@@ -180,6 +212,7 @@ export class Logger {
       return; // Logging must never throw into the caller.
     }
     const observer = this.#observer;
+    traceOf(event)?.push([this, observer ?? globalLogPublisher]);
     if (observer === undefined) {
       publish(event);
       return;
@@ -196,5 +229,36 @@ export class Logger {
         }),
       );
     }
+  }
+}
+
+/** A `level` among `failure()`'s fields (Python's `level=` keyword): the level, and the other fields. */
+function levelFromFields(fields: object | undefined, level: LogLevel): [LogLevel, object | undefined] {
+  try {
+    if (typeof fields !== "object" || fields === null || !("level" in fields)) return [level, fields];
+    const { level: given, ...rest } = fields as { level?: unknown };
+    return LogLevel.isLevel(given) ? [given, rest] : [level, fields];
+  } catch {
+    return [level, fields]; // a hostile object: the default level
+  }
+}
+
+/** `fields` with `log_failure` set to `failure` (only that when `fields` cannot be copied). */
+function withFailure(fields: object | undefined, failure: Failure): object {
+  try {
+    return { ...fields, log_failure: failure };
+  } catch {
+    return { log_failure: failure }; // a hostile object: its keys are lost, the failure is not
+  }
+}
+
+/** The Failure of a `log_failure` field (a non-Failure value wrapped), `undefined` when there is none. */
+function failureField(fields: object | undefined): Failure | undefined {
+  if (typeof fields !== "object" || fields === null) return undefined;
+  try {
+    if (!("log_failure" in fields)) return undefined;
+    return toFailure((fields as { log_failure?: unknown }).log_failure);
+  } catch {
+    return undefined;
   }
 }

@@ -7,6 +7,7 @@
 import { writeSync } from "node:fs";
 import type { LogEvent } from "./event";
 import { formatEventAsClassicLogText, formatTime, timeFormatRFC3339 } from "./format-event";
+import { isOptionsObject } from "./options";
 
 /**
  * Where a {@link FileLogObserver} writes: a stream (`process.stdout`, an `fs.WriteStream`, anything
@@ -40,6 +41,11 @@ export interface FileLogObserver {
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FileLogObserver {
+  /** Where the text goes (Twisted's `_outFile`). @internal */
+  declare readonly _outFile: LogFile;
+  /** Turns an event into the text written. */
+  declare readonly formatEvent: (event: LogEvent) => string | null | undefined;
+
   /**
    * @param outFile where the text goes.
    * @param formatEvent turns an event into the text to write (a line ends with `"\n"`).
@@ -53,7 +59,10 @@ export class FileLogObserver {
       const text = formatEvent(event);
       if (text) write(text);
     };
-    return Object.setPrototypeOf(observer, new.target.prototype) as FileLogObserver;
+    const self = Object.setPrototypeOf(observer, new.target.prototype) as FileLogObserver;
+    Object.defineProperty(self, "_outFile", { value: outFile });
+    Object.defineProperty(self, "formatEvent", { value: formatEvent, enumerable: true });
+    return self;
   }
 }
 
@@ -79,7 +88,8 @@ function writerFor(outFile: LogFile): (text: string) => void {
  * indented by a tab, as Twisted's `textFileLogObserver`.
  *
  * @param outFile where the lines go, e.g. `process.stdout`.
- * @param timeFormat a `strftime` format for the time (local time), `null` for `-`.
+ * @param timeFormat a `strftime` format for the time (local time), `null` for `-` (or Python's
+ *   keyword, `{ timeFormat }`).
  * @example
  * ```ts
  * globalLogBeginner.beginLoggingTo([textFileLogObserver(process.stdout)]);
@@ -87,7 +97,8 @@ function writerFor(outFile: LogFile): (text: string) => void {
  * // 2026-12-06T11:20:34+0000 [app#info] started 4 workers
  * ```
  */
-export function textFileLogObserver(outFile: LogFile, timeFormat: string | null = timeFormatRFC3339): FileLogObserver {
+export function textFileLogObserver(outFile: LogFile, timeFormat: string | null | { timeFormat?: string | null } = timeFormatRFC3339): FileLogObserver {
+  if (isOptionsObject(timeFormat)) timeFormat = timeFormat.timeFormat === undefined ? timeFormatRFC3339 : timeFormat.timeFormat;
   return new FileLogObserver(outFile, (event) =>
     formatEventAsClassicLogText(event, (when) => formatTime(when, timeFormat)),
   );

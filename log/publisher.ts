@@ -11,7 +11,7 @@ import { makeEvent, toFailure, type LogEvent, type Observer } from "./event";
  * How one event is being delivered. A failure report skips the observer that failed and has no
  * `broken` list, so a failure while delivering it is dropped rather than reported again.
  */
-type Delivery = { broken?: Broken[]; skip?: Observer };
+type Delivery = { broken?: Broken[]; skip?: Observer; trace?: unknown[] };
 type Broken = { observer: Observer; error: unknown };
 type Events = { event: [LogEvent, Delivery] };
 
@@ -50,6 +50,11 @@ export function removeObserver(observer: Observer): void {
   emitter.off("event", listener);
 }
 
+/** The registered observers, in registration order (a copy). @internal */
+export function registeredObservers(): Observer[] {
+  return [...listeners.keys()];
+}
+
 /** Whether `observer` is currently registered (e.g. to restore the default observer after a test). */
 export function isObserving(observer: Observer): boolean {
   return listeners.has(observer);
@@ -62,7 +67,7 @@ export function isObserving(observer: Observer): boolean {
  */
 export function publish(event: LogEvent): void {
   const broken: Broken[] = [];
-  emit(event, { broken });
+  emit(event, { broken, trace: traceOf(event) });
   // Reported after the event reached everyone, as Twisted does, so each observer sees it first.
   for (const { observer, error } of broken) {
     try {
@@ -84,9 +89,31 @@ function emit(event: LogEvent, delivery: Delivery): void {
 function deliver(observer: Observer, event: LogEvent, delivery: Delivery): void {
   if (delivery.skip === observer) return;
   try {
+    delivery.trace?.push([globalPublisher, observer]);
     observer(event);
   } catch (error) {
     delivery.broken?.push({ observer, error });
+  }
+}
+
+// The global LogPublisher, as tracing names it (set by log-publisher.ts, which imports this file).
+let globalPublisher: unknown;
+
+/** Records the object that stands for the global publisher in `log_trace`. @internal */
+export function setGlobalPublisher(publisher: unknown): void {
+  globalPublisher = publisher;
+}
+
+/**
+ * The event's `log_trace` array, when it has one: each publisher and filter appends
+ * `[itself, observer]` to it before forwarding, as Twisted's tracing. Never throws. @internal
+ */
+export function traceOf(event: object): unknown[] | undefined {
+  try {
+    const trace = (event as { log_trace?: unknown }).log_trace;
+    return Array.isArray(trace) ? trace : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Errors logged during a test, as trial's `flushLoggedErrors`: while capturing (the mocha
- * plugin does it), every error event is kept; a test that expects some takes them, the rest
- * fail the test.
+ * plugin does it), every error event carrying a Failure (`err()`, `Logger.failure()`, an unhandled
+ * error in a Deferred) is kept; a test that expects some takes them, the rest fail the test. As
+ * trial's, an `error` or `critical` event without a Failure (`log.error("...")`) is not a logged
+ * error.
  * @module
  */
 import type { ErrorType } from "../core/failure";
@@ -25,7 +27,8 @@ function state(): CaptureState {
       captured,
       depth: 0,
       observer: (event: LogEvent) => {
-        if (event.isError) captured.push(event);
+        // As trial's observer: `isError` and a failure (a Logger's error() alone is a message).
+        if (event.isError && event.failure !== undefined) captured.push(event);
       },
     };
     g[KEY] = s;

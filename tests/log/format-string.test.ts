@@ -97,6 +97,11 @@ describe("log formatWithCall (PEP 3101)", () => {
 
   it("repr quotes strings; str leaves them and inspects arrays; neither throws", () => {
     expect(repr("x")).to.equal("'x'");
+    // As Python's repr(): the quote it picks, its escapes; printable non-ASCII kept.
+    expect(repr(`a'b"c`)).to.equal(`'a\\'b"c'`);
+    expect(repr("\u00e9\u2028\x00\x7f\u{1F600} \u00a0")).to.equal("'\u00e9\\u2028\\x00\\x7f\u{1F600} \\xa0'");
+    expect(repr("\\")).to.equal("'\\\\'");
+    expect(repr(Buffer.from("a'"))).to.equal(`b"a'"`);
     expect(str("x")).to.equal("x");
     expect(str([1, "x", null])).to.equal("[ 1, 'x', null ]");
     const hostile = new Proxy({}, { get: () => { throw new Error("no"); }, ownKeys: () => { throw new Error("no"); } });

@@ -14,7 +14,6 @@ import {
   type LogEvent,
 } from "../../log";
 import { collectLogEvents, loggingOnPurpose } from "../helpers/log";
-import { flushLoggedErrors } from "../setup";
 
 function jsonLog(): { logger: Logger; text: () => string } {
   const chunks: string[] = [];
@@ -103,12 +102,72 @@ describe("log JSON: jsonFileLogObserver, eventsFromJSONLogFile", () => {
     const good = `\x1e${eventAsJSON({ log_format: "ok" })}\n`;
     const events = [...eventsFromJSONLogFile(`${good}\x1e{"broken\n${good}\x1e{"truncated": 1}`)];
     expect(events.map(formatEvent)).to.deep.equal(["ok", "ok"]);
-    const errors = flushLoggedErrors();
-    expect(errors.map((e) => e.message)).to.deep.equal([
-      `Unable to read JSON record: '{"broken\\n'`,
-      `Unable to read truncated JSON record: '{"truncated": 1}'`,
+    // Logged at level error without a Failure (as Twisted's): messages, not logged errors for tests.
+    const errors = published.filter((e) => "record" in e);
+    expect(errors.map((e) => [e.level, e.message])).to.deep.equal([
+      ["error", `Unable to read JSON record: '{"broken\\n'`],
+      ["error", `Unable to read truncated JSON record: '{"truncated": 1}'`],
     ]);
-    expect(published.length).to.be.greaterThan(0);
+    expect(errors.map((e) => e.log_format)).to.deep.equal(["Unable to read JSON record: {record!r}", "Unable to read truncated JSON record: {record!r}"]);
+  });
+
+  it("writes JSON as Python's json.dumps does (separators, ASCII escapes), as Twisted's files", () => {
+    const event = { x: 1, s: 'caf\u00e9 \u20ac \u{1F600} "q" \\ \n\x01\x7f', l: [1, "a"], n: null, b: true, d: { k: 2.5 } };
+    // Python 3: eventAsJSON of the same dict.
+    expect(eventAsJSON(event)).to.equal(
+      '{"x": 1, "s": "caf\\u00e9 \\u20ac \\ud83d\\ude00 \\"q\\" \\\\ \\n\\u0001\\u007f", "l": [1, "a"], "n": null, "b": true, "d": {"k": 2.5}}',
+    );
+    expect(eventFromJSON(eventAsJSON(event))).to.deep.equal(event);
+    const chunks: string[] = [];
+    jsonFileLogObserver({ write: (t: string) => void chunks.push(t) }, "")({ x: 1 } as unknown as LogEvent);
+    expect(chunks.join("")).to.equal('{"x": 1}\n');
+  });
+
+  it("reads a level it does not know as null, as Twisted's", () => {
+    const text = '{"log_level": {"name": "other", "__class_uuid__": "02E59486-F24D-46AD-8224-3ACDF2A5732A"}}';
+    expect(eventFromJSON(text)).to.deep.equal({ log_level: null });
+  });
+
+  it("a Failure of a JavaScript error class comes back as that class", () => {
+    const { logger, text } = jsonLog();
+    logger.failure("a message about failure", new Failure(new RangeError("out")));
+    const [event] = [...eventsFromJSONLogFile(text())];
+    expect(event.log_failure?.check(RangeError)).to.equal(RangeError);
+    expect(event.log_failure?.value).to.be.instanceOf(RangeError);
+  });
+
+  it("a Failure of a class this process wrote comes back as that class, its constructor not called", () => {
+    class CapturedError extends Error {
+      constructor(readonly code: number) {
+        super(`code ${code}`);
+        if (typeof code !== "number") throw new TypeError("a code is needed");
+      }
+    }
+    const { logger, text } = jsonLog();
+    logger.failure("failed as expected", new Failure(new CapturedError(7)));
+    const [event] = [...eventsFromJSONLogFile(text())];
+    expect(event.log_failure?.check(CapturedError)).to.equal(CapturedError);
+    expect(event.log_failure?.getErrorMessage()).to.equal("code 7");
+    expect(event.log_failure?.getTraceback()).to.match(/^Traceback \(failure\): CapturedError: code 7\n\s+at /);
+  });
+
+  it("reads a file-like object's read(size), in pieces as small as one character", () => {
+    const fileLike = (content: string | Buffer): { read(n: number): string | Buffer } => {
+      let at = 0;
+      return {
+        read(n: number) {
+          const piece = content.slice(at, at + n);
+          at += n;
+          return piece;
+        },
+      };
+    };
+    const expected = [{ x: 1 }, { y: 2 }];
+    expect([...eventsFromJSONLogFile(fileLike('\x1e{"x": 1}\n\x1e{"y": 2}\n'), undefined, 1)]).to.deep.equal(expected);
+    expect([...eventsFromJSONLogFile(fileLike('{"x": 1}\n{"y": 2}\n'))]).to.deep.equal(expected);
+    expect([...eventsFromJSONLogFile(fileLike('\x08{"x": 1}\n\x08{"y": 2}\n'), "\x08")]).to.deep.equal(expected);
+    // A euro sign cut between reads of 8 bytes.
+    expect([...eventsFromJSONLogFile(fileLike(Buffer.from('\x1e{"x": "\u20ac"}\n')), undefined, 8)]).to.deep.equal([{ x: "\u20ac" }]);
   });
 
   it("rejects bad input at the call", () => {

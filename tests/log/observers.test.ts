@@ -44,6 +44,17 @@ describe("log FileLogObserver and textFileLogObserver", () => {
     expect(out.flushes).to.equal(1);
   });
 
+  it("keeps its file and formatter as Twisted's (_outFile, formatEvent); textFileLogObserver returns one", () => {
+    const out = collector();
+    const format = (): string => "x";
+    const observer = new FileLogObserver(out, format);
+    expect(observer._outFile).to.equal(out);
+    expect(observer.formatEvent).to.equal(format);
+    const text = textFileLogObserver(out);
+    expect(text).to.be.instanceOf(FileLogObserver);
+    expect(text._outFile).to.equal(out);
+  });
+
   it("skips events formatted to nothing", () => {
     const out = collector();
     const observer = new FileLogObserver(out, () => null);

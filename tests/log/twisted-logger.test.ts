@@ -4,6 +4,8 @@ import {
   addObserver,
   defaultObserver,
   err,
+  FilteringLogObserver,
+  formatEvent,
   globalLogBeginner,
   globalLogPublisher,
   InvalidLogLevelError,
@@ -12,6 +14,7 @@ import {
   LogLevel,
   LogPublisher,
   msg,
+  PredicateResult,
   removeObserver,
   startLogging,
   type LogEvent,
@@ -246,5 +249,175 @@ describe("log startLogging and globalLogBeginner", () => {
       if (wasDefault) addObserver(defaultObserver);
       else removeObserver(defaultObserver);
     }
+  });
+});
+
+// As twisted.logger.test.test_logger, test_observer and test_filter.
+describe("log Logger, LogPublisher and FilteringLogObserver as Twisted's tests use them", () => {
+  loggingOnPurpose();
+
+  /** As test_logger's TestLogger: an emit override that records its arguments and the event. */
+  class TestLogger extends Logger {
+    emitted?: { level: LogLevel; format: string | undefined; fields: Record<string, unknown> | undefined };
+    event?: LogEvent;
+    override emit(level: LogLevel, format?: string, fields?: object): void {
+      const observer = (e: LogEvent): void => {
+        this.event = e;
+      };
+      globalLogPublisher.addObserver(observer);
+      try {
+        super.emit(level, format, fields);
+      } finally {
+        globalLogPublisher.removeObserver(observer);
+      }
+      this.emitted = { level, format, fields: fields as Record<string, unknown> | undefined };
+    }
+  }
+
+  it("every level method and failure() go through emit(), so a subclass sees them", () => {
+    const log = new TestLogger("test_logger");
+    for (const level of LogLevel.iterconstants()) {
+      const format = "This is a {level_name} message";
+      const message = `This is a ${level} message`;
+      log[level](format, { junk: message, level_name: level });
+      expect(log.emitted).to.deep.include({ level, format });
+      expect(log.emitted?.fields?.junk).to.equal(message);
+      expect(log.event?.log_format).to.equal(format);
+      expect(log.event?.log_level).to.equal(level);
+      expect(log.event?.log_namespace).to.equal("test_logger");
+      expect(log.event?.log_source).to.equal(null);
+      expect(formatEvent(log.event!)).to.equal(message);
+    }
+    const f = new Failure(new RangeError("baloney!"));
+    log.failure("Whoops", f);
+    expect(log.emitted).to.deep.include({ level: "critical", format: "Whoops" });
+    expect(log.event?.log_failure).to.equal(f);
+    expect(flushLoggedErrors(RangeError)).to.have.length(1);
+    log.emit("*bogus*" as LogLevel);
+    expect(flushLoggedErrors(InvalidLogLevelError)).to.have.length(1);
+  });
+
+  it("forClass called on a subclass makes one of it, as Twisted's __get__ keeps the class", () => {
+    class Owner {}
+    const owner = new Owner();
+    const made = TestLogger.forClass(owner);
+    expect(made).to.be.instanceOf(TestLogger);
+    expect([made.namespace, made.source]).to.deep.equal(["Owner", owner]);
+    const detached = Logger.forClass;
+    expect(detached(owner)).to.be.instanceOf(Logger);
+    (made as TestLogger).info("via the subclass");
+    expect((made as TestLogger).emitted?.format).to.equal("via the subclass");
+  });
+
+  it("fields cannot replace the keys a Logger sets (test_conflictingKwargs)", () => {
+    const log = new TestLogger();
+    log.warn("*", { log_format: "#", log_level: LogLevel.error, log_namespace: "*namespace*", log_source: "*source*" });
+    expect(log.event?.log_format).to.equal("*");
+    expect(log.event?.log_level).to.equal(LogLevel.warn);
+    expect(log.event?.log_namespace).to.equal(log.namespace);
+    expect(log.event?.log_source).to.equal(null);
+  });
+
+  it("a field named like a twisted-ts key (message, time, level) is still what the format shows", () => {
+    const events: LogEvent[] = [];
+    const log = new Logger("ns", null, (e) => events.push(e));
+    log.critical("a critical {message} at {time}, {level}", { message: "message", time: "noon", level: 3 });
+    expect(events[0].message).to.equal("a critical message at noon, 3");
+    expect(formatEvent(events[0])).to.equal("a critical message at noon, 3");
+    expect(events[0].level).to.equal("critical");
+  });
+
+  it("the format is optional; log_source is the class or the instance; the observer is kept", () => {
+    const seen: LogEvent[] = [];
+    const observer = (e: LogEvent): void => void seen.push(e);
+    class Thingo {
+      static log = Logger.forClass(this, undefined, observer);
+      log = Logger.forClass(this, undefined, observer);
+    }
+    Thingo.log.info();
+    const thingo = new Thingo();
+    thingo.log.info("hello");
+    expect(seen.map((e) => [e.log_source, e.log_format, e.message])).to.deep.equal([
+      [Thingo, undefined, ""],
+      [thingo, "hello", "hello"],
+    ]);
+    expect(Thingo.log.observer).to.equal(observer);
+    expect(new Logger("x").observer).to.equal(globalLogPublisher);
+    expect(String(new Logger("bleargh"))).to.equal("<Logger 'bleargh'>");
+  });
+
+  it("a Logger appends itself and its observer to log_trace (test_logger.test_trace)", () => {
+    let trace: unknown;
+    const observer = (e: LogEvent): void => {
+      trace = [...(e.log_trace as unknown[])];
+    };
+    const publisher = (e: LogEvent): void => observer(e);
+    const log = new Logger("t", null, publisher);
+    log.info("Hello.", { log_trace: [] });
+    expect(trace).to.deep.equal([[log, publisher]]);
+  });
+
+  it("a LogPublisher's _observers, as Twisted's (test_observer)", () => {
+    const o1 = (): void => {};
+    const o2 = (): void => {};
+    const o3 = (): void => {};
+    const publisher = new LogPublisher(o1, o2);
+    publisher.addObserver(o3);
+    publisher.removeObserver(o2);
+    publisher.removeObserver(() => {});
+    expect(publisher._observers).to.deep.equal([o1, o3]);
+    expect(() => publisher.addObserver({} as never)).to.throw(TypeError, "Observer is not callable");
+    addObserver(o2);
+    try {
+      expect(globalLogPublisher._observers).to.include(o2);
+    } finally {
+      removeObserver(o2);
+    }
+  });
+
+  it("a LogPublisher appends [itself, observer] before each observer (test_observer.test_trace)", () => {
+    const traces: unknown[][] = [];
+    const o1 = (e: LogEvent): void => void traces.push([...(e.log_trace as unknown[])]);
+    const o2 = (e: LogEvent): void => void traces.push([...(e.log_trace as unknown[])]);
+    const publisher = new LogPublisher(o1, o2);
+    publisher({ foo: 1, bar: 2, log_trace: [] } as unknown as LogEvent);
+    expect(traces).to.deep.equal([[[publisher, o1]], [[publisher, o1], [publisher, o2]]]);
+  });
+
+  it("the global publisher traces as globalLogPublisher", () => {
+    let trace: unknown[] = [];
+    const o = (e: LogEvent): void => {
+      if (Array.isArray(e.log_trace)) trace = [...(e.log_trace as unknown[])];
+    };
+    addObserver(o);
+    try {
+      const log = new Logger("g");
+      log.info("x", { log_trace: [] });
+      expect(trace[0]).to.deep.equal([log, globalLogPublisher]);
+      expect(trace).to.deep.include([globalLogPublisher, o]);
+    } finally {
+      removeObserver(o);
+    }
+  });
+
+  it("a FilteringLogObserver traces what it lets through (test_filter.test_trace)", () => {
+    const event = { log_trace: [] } as unknown as LogEvent;
+    const oYes = (): void => {};
+    const oNo = (): void => {};
+    let seen: unknown;
+    const testObserver = (e: LogEvent): void => {
+      expect(e).to.equal(event);
+      seen = [...(e.log_trace as unknown[])];
+    };
+    const yesFilter = new FilteringLogObserver(oYes, [() => PredicateResult.yes]);
+    const noFilter = new FilteringLogObserver(oNo, [() => PredicateResult.no]);
+    const publisher = new LogPublisher(yesFilter, noFilter, testObserver);
+    publisher(event);
+    expect(seen).to.deep.equal([
+      [publisher, yesFilter],
+      [yesFilter, oYes],
+      [publisher, noFilter],
+      [publisher, testObserver],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { err } from "../../log";
+import { Failure } from "../../core/failure";
+import { err, Logger } from "../../log";
 import { flushLoggedErrors, loggedErrors } from "../../testing";
 import { flushLoggedErrors as setupFlush } from "../setup";
 
@@ -22,5 +23,16 @@ describe("flushLoggedErrors (twisted-ts/testing)", () => {
     err(new First("shared"), "shared");
     expect(setupFlush(First)).to.have.length(1);
     expect(flushLoggedErrors()).to.have.length(0);
+  });
+
+  it("counts, as trial, error events that carry a Failure: not a Logger's error() or critical() alone", () => {
+    const log = new Logger("ns");
+    log.error("a message at level error");
+    log.critical("a critical {message}", { message: "message" });
+    expect(loggedErrors()).to.have.length(0);
+    log.failure("with a failure", new Failure(new First("f")));
+    log.critical("critical with one", { log_failure: new Failure(new Second("s")) });
+    expect(flushLoggedErrors(First)).to.have.length(1);
+    expect(flushLoggedErrors(Second)).to.have.length(1);
   });
 });

@@ -4,7 +4,7 @@
  * Each case is a correct Twisted port that must type, or a mistake that must not.
  */
 import { expect } from "chai";
-import { Deferred, DeferredList, Failure, gatherResults, inlineCallbacks, succeed } from "../../defer";
+import { Deferred, DeferredList, Failure, gatherResults, inlineCallbacks, race, succeed } from "../../defer";
 import { Clock, Cooperator, LoopingCall } from "../../task";
 
 /** Compiles only when A and B are the same type. */
@@ -46,9 +46,36 @@ describe("types: signatures that accept correct ports", () => {
         }
       }
     });
-    // A class's type argument cannot be inferred as a union of different Deferreds: name it, as above.
-    const same = new DeferredList([dStr, succeed("t")]);
+    const same = new DeferredList<string>([dStr, succeed("t")]);
     assertType<Equals<typeof same, DeferredList<string>>>(same);
+    const sameTyped = same.addCallback((x) => x);
+    assertType<Equals<typeof sameTyped, Deferred<Array<[true, string] | [false, Failure]>>>>(sameTyped);
+  });
+
+  it("new DeferredList([dStr, dNum]) infers a tuple, as Promise.allSettled", () => {
+    const dStr = succeed("s");
+    const dNum = succeed(1);
+    const dl = new DeferredList([dStr, dNum]);
+    const typed = dl.addCallback((x) => x);
+    assertType<Equals<typeof typed, Deferred<[[true, string] | [false, Failure], [true, number] | [false, Failure]]>>>(typed);
+    const fromArray = new DeferredList([1, 2].map((n) => succeed(n)));
+    const arrayTyped = fromArray.addCallback((x) => x);
+    assertType<Equals<typeof arrayTyped, Deferred<Array<[true, number] | [false, Failure]>>>>(arrayTyped);
+    // @ts-expect-error -- an entry is not a Deferred (and it throws a TypeError at run time)
+    expect(() => new DeferredList([dStr, 3])).to.throw(TypeError, "deferreds[1]");
+    return dl.then(([first, second]) => {
+      if (first[0]) expect(first[1].toUpperCase()).to.equal("S");
+      if (second[0]) expect(second[1].toFixed(1)).to.equal("1.0");
+      expect(first[0] && second[0]).to.equal(true);
+    });
+  });
+
+  it("race([dStr, dNum]) types the winner as the union", () => {
+    const r = race([succeed("s"), new Deferred<number>()]);
+    assertType<Equals<typeof r, Deferred<[number, string | number]>>>(r);
+    const same = race([succeed(1), succeed(2)]);
+    assertType<Equals<typeof same, Deferred<[number, number]>>>(same);
+    return r.then(([index, value]) => expect([index, value]).to.deep.equal([0, "s"]));
   });
 
   it("gatherResults gives a tuple for a tuple, an array for an array", () => {
