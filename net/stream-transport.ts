@@ -60,8 +60,8 @@ export function watchResult(result: unknown, what: string): void {
  *
  * Invariants: the protocol's `connectionLost` runs exactly once, after `connected` was set to
  * false; afterwards writes are ignored. Writes made in one turn of Node's loop go out together
- * on the next tick (one system call: see `#flush`). An exception thrown by a protocol callback is
- * logged and drops this connection only: `connectionLost` then gets a Failure of that exception.
+ * (one system call: see `#flush`): on the next tick, or, for what `dataReceived` wrote, as it
+ * returns. An exception thrown by a protocol callback is logged and drops this connection only: `connectionLost` then gets a Failure of that exception.
  *
  * Made by ports and connectors, never directly.
  */
@@ -81,6 +81,8 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   #spare: Data[] = [];
   #pendingBytes = 0;
   #flushScheduled = false;
+  /** Inside dataReceived: what it writes is sent as it returns (see #onData), not on the next tick. */
+  #delivering = false;
   /** loseConnection() was called (it may be waiting for the producer to unregister). */
   #disconnecting = false;
   /** end() was called or the socket is gone: writes are ignored. */
@@ -139,7 +141,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     else throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      process.nextTick(this.#flush);
+      if (!this.#delivering) process.nextTick(this.#flush);
     }
     this.#pending.push(data);
     this.#pendingBytes += size;
@@ -369,12 +371,17 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   readonly #onData = (chunk: Buffer): void => {
     if (this.#disconnecting || this.#lost || this.#callbackError !== undefined) return;
+    // What dataReceived writes goes out as it returns, in one socket write, with no tick of its
+    // own (a reply then costs what a raw socket's does: docs/design/net-transport.md).
+    this.#delivering = true;
     try {
       const r = this.#protocol.dataReceived(chunk) as unknown;
       if (r !== undefined) watchResult(r, "Unhandled error from dataReceived:");
     } catch (e) {
       this.#callbackFailed(e, "dataReceived");
     }
+    this.#delivering = false;
+    if (this.#flushScheduled) this.#flush();
   };
 
   readonly #onEnd = (): void => {

@@ -152,7 +152,7 @@ describe("net/tcp", () => {
       expect(reason.check(ConnectionDone)).to.equal(ConnectionDone);
     });
 
-    it("writes made in one turn go out in one socket write, on the next tick (from a timer or from dataReceived)", async () => {
+    it("writes made in one turn go out in one socket write: on the next tick from a timer, as dataReceived returns from it", async () => {
       class Replier extends Recorder {
         override dataReceived(data: Buffer): void {
           super.dataReceived(data);
@@ -170,6 +170,14 @@ describe("net/tcp", () => {
         socketWrites++;
         return (original as (...a: unknown[]) => boolean).apply(this, args);
       };
+      // Socket writes made by the time each 'data' event's listeners have all returned (no tick yet).
+      const writesAfterData: number[] = [];
+      const originalEmit = net.Socket.prototype.emit;
+      net.Socket.prototype.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
+        const r = (originalEmit as (...a: unknown[]) => boolean).call(this, event, ...args);
+        if (event === "data") writesAfterData.push(socketWrites);
+        return r;
+      };
       try {
         // From a timer: nothing is written until the next tick, then the three go out as one.
         client.transport!.write("x");
@@ -182,11 +190,15 @@ describe("net/tcp", () => {
         await client.received(3);
         expect(socketWritesAtReturn).to.have.length.at.least(1);
         expect(socketWritesAtReturn[0]).to.equal(1); // only the client's: the reply is not sent yet
+        // ... and it is sent once dataReceived has returned, before the event that delivered the
+        // data ends (the server's 'data' comes first; the client's, of the reply, after it).
+        expect(writesAfterData[0]).to.equal(2);
         await sleep(5);
         expect(socketWrites).to.equal(1 + socketWritesAtReturn.length);
         expect(client.text).to.equal("abc".repeat(socketWritesAtReturn.length));
       } finally {
         net.Socket.prototype.write = original;
+        net.Socket.prototype.emit = originalEmit;
       }
     });
 
