@@ -10,6 +10,7 @@ import type {
   Data,
   IConnector,
   IProducer,
+  IProtocol,
   IProtocolFactory,
   ITCPTransport,
   ITransport,
@@ -227,13 +228,22 @@ export class WrappingFactory extends ClientFactory {
 
   /** A wrapper around the wrapped factory's protocol for `addr` (null when that one refuses). */
   override buildProtocol(addr: Address): ProtocolWrapper | null {
+    const wrapped = this.buildWrappedProtocol(addr);
+    return wrapped === null ? null : new this.protocol(this, wrapped);
+  }
+
+  /**
+   * The wrapped factory's protocol for `addr` (null when it refuses): what `buildProtocol` wraps.
+   * @throws TypeError when `wrappedFactory` is not a protocol factory.
+   */
+  protected buildWrappedProtocol(addr: Address): IProtocol | null {
     const inner = this.wrappedFactory as Partial<IProtocolFactory> | null;
     if (inner === null || typeof inner !== "object" || typeof inner.buildProtocol !== "function") {
-      throw new TypeError(`WrappingFactory.buildProtocol: wrappedFactory must be a protocol factory, got ${describeValue(inner)}`);
+      throw new TypeError(
+        `${this.constructor.name}.buildProtocol: wrappedFactory must be a protocol factory, got ${describeValue(inner)}`,
+      );
     }
-    const wrapped = inner.buildProtocol(addr);
-    if (wrapped === null) return null;
-    return new this.protocol(this, wrapped);
+    return inner.buildProtocol(addr);
   }
 
   /** Called by a wrapper once connected. */

@@ -133,13 +133,8 @@ export class TimeoutFactory extends WrappingFactory {
 
   /** A TimeoutProtocol around the wrapped factory's protocol for `addr` (null when that one refuses). */
   override buildProtocol(addr: Address): TimeoutProtocol | null {
-    const inner = this.wrappedFactory as Partial<IProtocolFactory> | null;
-    if (inner === null || typeof inner !== "object" || typeof inner.buildProtocol !== "function") {
-      throw new TypeError(`TimeoutFactory.buildProtocol: wrappedFactory must be a protocol factory, got ${describeValue(inner)}`);
-    }
-    const wrapped = inner.buildProtocol(addr);
-    if (wrapped === null) return null;
-    return new this.protocol(this, wrapped, this.timeoutPeriod) as TimeoutProtocol;
+    const wrapped = this.buildWrappedProtocol(addr);
+    return wrapped === null ? null : (new this.protocol(this, wrapped, this.timeoutPeriod) as TimeoutProtocol);
   }
 
   /**
