@@ -109,32 +109,50 @@ export class NotConnectingError extends NamedError {
 /** `startListening()` of a port that is already listening. */
 export class AlreadyListened extends NamedError {}
 
-/** A process ended with exit code 0: `processEnded`'s reason for a success. */
-export class ProcessDone extends NamedError {
+/**
+ * A process ended with exit code 0: `processEnded`'s reason for a success. A `ConnectionDone`, as
+ * Twisted's. `new ProcessDone(status)` as Twisted (a string is taken as the message).
+ */
+export class ProcessDone extends ConnectionDone {
   /** Always 0. */
   readonly exitCode = 0;
   /** Always null. */
   readonly signal: string | null = null;
-  constructor(message = "A process has ended without apparent errors: process finished with exit code 0.") {
-    super(message);
+  /** The wait status (`os.WEXITSTATUS`-style: 0 here), or null when not known. */
+  readonly status: number | null;
+  constructor(status: number | string | null = null) {
+    super(
+      typeof status === "string" ? status : "A process has ended without apparent errors: process finished with exit code 0.",
+    );
+    this.status = typeof status === "number" ? status : null;
   }
 }
 
-/** A process ended with a non-zero exit code (`exitCode`) or by a signal (`signal`, e.g. "SIGTERM"). */
-export class ProcessTerminated extends NamedError {
+/**
+ * A process ended with a non-zero exit code (`exitCode`) or by a signal (`signal`, e.g. "SIGTERM").
+ * A `ConnectionLost`, as Twisted's. The third argument is the wait status (`status`, as Twisted's:
+ * `exitCode << 8`, or the signal's number) or an options object.
+ */
+export class ProcessTerminated extends ConnectionLost {
   /** The exit code, or null when a signal ended it. */
   readonly exitCode: number | null;
   /** The signal's name (`"SIGTERM"`), or null when it exited. */
   readonly signal: string | null;
-  constructor(exitCode: number | null = null, signal: string | null = null, options?: ErrorOptions & { message?: string }) {
+  /** The wait status as `waitpid` gives it (`exitCode << 8`, or the signal's number), or null. */
+  readonly status: number | null;
+  constructor(
+    exitCode: number | null = null,
+    signal: string | null = null,
+    options?: number | null | (ErrorOptions & { message?: string; status?: number | null }),
+  ) {
+    const opts = typeof options === "object" && options !== null ? options : undefined;
     const text =
-      options?.message ??
-      (signal !== null
-        ? `A process has ended with a probable error condition: process ended by signal ${signal}.`
-        : `A process has ended with a probable error condition: process ended with exit code ${exitCode}.`);
-    super(text, options);
+      opts?.message ??
+      `A process has ended with a probable error condition: process ended${exitCode !== null ? ` with exit code ${exitCode}` : ""}${signal !== null ? ` by signal ${signal}` : ""}.`;
+    super(text, opts?.cause !== undefined ? { cause: opts.cause } : undefined);
     this.exitCode = exitCode;
     this.signal = signal;
+    this.status = typeof options === "number" ? options : (opts?.status ?? null);
   }
 }
 

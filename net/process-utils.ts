@@ -10,6 +10,7 @@ import type { Failure } from "../core/failure";
 import { NamedError } from "../core/named-error";
 import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
+import { repr } from "../log";
 import { reactor as globalReactor } from "../reactor";
 import type { Reactor } from "../reactor/reactor";
 import "./process";
@@ -78,7 +79,7 @@ class BackRelay extends ProcessProtocol {
     if (d === null) return;
     this.#deferred = null;
     this.#onProcessEnded = new Deferred<never>();
-    d.errback(new IOError(`got stderr: ${JSON.stringify(data.toString("utf8"))}`, this.#onProcessEnded));
+    d.errback(new IOError(`got stderr: ${repr(data)}`, this.#onProcessEnded));
     this.transport?.loseConnection();
   }
   override processEnded(reason: Failure): void {
@@ -90,7 +91,7 @@ class BackRelay extends ProcessProtocol {
 /**
  * Runs `executable` with `args` (without argv[0]) and fires with what it wrote on stdout once it
  * has ended, whatever its exit code. When it writes to stderr, fails at once with an `IOError`
- * (message: `got stderr: "…"`) and closes the pipes, unless `errortoo` is true: then stderr is
+ * (message: `got stderr: b'…'`) and closes the pipes, unless `errortoo` is true: then stderr is
  * part of the output.
  *
  * @example

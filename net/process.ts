@@ -123,10 +123,10 @@ export class Process implements IProcessTransport {
     child.on("exit", (code: number | null, signal: NodeJS.Signals | null) => {
       if (signal !== null) {
         this.status = osConstants.signals[signal] ?? 0;
-        this.#exited(new ProcessTerminated(null, signal));
+        this.#exited(new ProcessTerminated(null, signal, this.status));
       } else {
         this.status = (code ?? 0) << 8;
-        this.#exited(code === 0 ? new ProcessDone() : new ProcessTerminated(code, null));
+        this.#exited(code === 0 ? new ProcessDone(this.status) : new ProcessTerminated(code, null, this.status));
       }
     });
     child.on("error", (e: Error) => {
@@ -147,7 +147,7 @@ export class Process implements IProcessTransport {
 
   #onSpawnError(e: Error): void {
     this.#pid = null;
-    this.#exited(new ProcessTerminated(CANNOT_EXECUTE, null, { cause: e }));
+    this.#exited(new ProcessTerminated(CANNOT_EXECUTE, null, { cause: e, status: CANNOT_EXECUTE << 8 }));
   }
 
   #watchPipe(fd: number, stream: Pipe, mode: "r" | "w"): void {

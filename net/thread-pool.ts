@@ -157,7 +157,12 @@ export class ThreadPool {
    * @throws TypeError / RangeError when `minThreads` or `maxThreads` is not an integer >= 0, or
    *   `maxThreads` is 0 or below `minThreads`.
    */
-  constructor(options: ThreadPoolOptions = {}) {
+  constructor(options?: ThreadPoolOptions);
+  /** Twisted's positional form, `ThreadPool(minthreads, maxthreads, name)`. */
+  constructor(minThreads?: number, maxThreads?: number, name?: string);
+  constructor(first: ThreadPoolOptions | number | undefined = {}, maxThreads?: number, name?: string) {
+    const options: ThreadPoolOptions =
+      typeof first === "number" ? { minThreads: first, ...(maxThreads === undefined ? {} : { maxThreads }), ...(name === undefined ? {} : { name }) } : first;
     const min = options.minThreads ?? 5;
     const max = options.maxThreads ?? 20;
     checkCount("ThreadPool", "minThreads", min);
@@ -166,6 +171,11 @@ export class ThreadPool {
     this.min = min;
     this.max = max;
     this.name = options.name ?? "ThreadPool";
+  }
+
+  /** The worker threads running now (Twisted's `threads` list; empty while stopped). */
+  get threads(): readonly unknown[] {
+    return this.#piscina?.threads ?? [];
   }
 
   /** Calls queued, not yet running. */

@@ -13,6 +13,7 @@ import { Reactor } from "../reactor/reactor";
 import { installReactorMethod } from "./reactor-method";
 import { reactor as globalReactor } from "../reactor";
 import { describeValue } from "../core/validate";
+import { err } from "../log";
 import { _registerForShutdown, type IShutdownResource } from "./io-shutdown";
 import { ThreadPool } from "./thread-pool";
 
@@ -28,6 +29,13 @@ export interface IReactorThreads {
   getThreadPool(): ThreadPool;
   /** Sets the most threads of the reactor's pool. @throws RangeError for a size below 1. */
   suggestThreadPoolSize(size: number): void;
+  /**
+   * Runs `module`'s export `exportName` with `args` in a thread of the reactor's pool, ignoring
+   * the result (a throw is logged), as Twisted's `reactor.callInThread(f, *args)`.
+   */
+  callInThread(module: string, exportName: string, ...args: unknown[]): void;
+  /** The reactor's pool once `getThreadPool()` made it, else null (Twisted's `reactor.threadpool`). */
+  readonly threadpool: ThreadPool | null;
 }
 
 /**
@@ -108,6 +116,25 @@ installReactorMethod("getThreadPool", function getThreadPool(this: Reactor): Thr
     entry.pool.start();
   }
   return entry.pool;
+});
+
+installReactorMethod("callInThread", function callInThread(this: Reactor, module: string, exportName: string, ...args: unknown[]): void {
+  this.getThreadPool().callInThreadWithCallback(
+    (success, result) => {
+      if (!success) err(result, `Unhandled error in the thread call ${exportName}:`);
+    },
+    module,
+    exportName,
+    ...args,
+  );
+});
+
+Object.defineProperty(Reactor.prototype, "threadpool", {
+  configurable: true,
+  enumerable: false,
+  get(this: Reactor): ThreadPool | null {
+    return pools.get(this)?.pool ?? null;
+  },
 });
 
 installReactorMethod("suggestThreadPoolSize", function suggestThreadPoolSize(this: Reactor, size: number): void {

@@ -19,11 +19,15 @@ import { installReactorMethod } from "./reactor-method";
 import { ipAddress, type IPv4Address, type IPv6Address } from "./address";
 import type { DatagramProtocol } from "./datagram-protocol";
 import { AlreadyListened, CannotListenError } from "./errors";
+import { ValueError } from "./factory";
 import type { Data, IListeningPort } from "./interfaces";
 import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
 
-/** A host name was given where only an IP address is accepted (`write`, `connect`). */
-export class InvalidAddressError extends NamedError {
+/**
+ * A host name was given where only an IP address is accepted (`listenUDP`'s interface, `write`,
+ * `connect`), or an address of the other family (`write`). A `ValueError`, as Twisted's.
+ */
+export class InvalidAddressError extends ValueError {
   /** The address that was given. */
   readonly address: string;
   constructor(address: string, message = "not an IPv4 or IPv6 address") {
@@ -268,10 +272,19 @@ export class UDPPort implements IListeningPort {
     if (!Array.isArray(addr) || addr.length !== 2) {
       throw new TypeError(`write: addr must be a [host, port] pair on an unconnected port, got ${describeValue(addr)}`);
     }
-    const [host, port] = addr;
-    if (typeof host !== "string" || isIP(host) === 0) {
+    let [host] = addr;
+    const port = addr[1];
+    // Twisted's checks, in its order: "<broadcast>" is 255.255.255.255; the family must match the port's.
+    const family = host === "<broadcast>" ? 4 : typeof host === "string" ? isIP(host) : 0;
+    if (family === 0) {
       throw new InvalidAddressError(String(host), "write() only accepts IP addresses, not hostnames");
     }
+    const v6Port = isIP(this.interface) === 6;
+    if (family === 4 && v6Port) {
+      throw new InvalidAddressError(host, "IPv6 port write() called with IPv4 or broadcast address");
+    }
+    if (family === 6 && !v6Port) throw new InvalidAddressError(host, "IPv4 port write() called with IPv6 address");
+    if (host === "<broadcast>") host = "255.255.255.255";
     checkPort("write", port);
     if (socket === null) return;
     this.#checkLength(buf);
@@ -463,9 +476,11 @@ function checkOptions(caller: string, options: MulticastListenOptions | undefine
     throw new TypeError(`${caller}: options must be an object, got ${describeValue(options)}`);
   }
   const iface = options.interface;
-  if (iface !== undefined && (typeof iface !== "string" || (iface !== "" && isIP(iface) === 0))) {
+  if (iface !== undefined && typeof iface !== "string") {
     throw new TypeError(`${caller}: interface must be an IP address or "", got ${describeValue(iface)}`);
   }
+  // A host name: Twisted's InvalidAddressError (a ValueError), raised by the call.
+  if (iface !== undefined && iface !== "" && isIP(iface) === 0) throw new InvalidAddressError(iface, "not an IPv4 or IPv6 address.");
   const size = options.maxPacketSize;
   if (size !== undefined && (typeof size !== "number" || !Number.isInteger(size) || size < 1)) {
     throw new RangeError(`${caller}: maxPacketSize must be a positive integer, got ${describeValue(size)}`);

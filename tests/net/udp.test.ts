@@ -193,7 +193,7 @@ describe("net/udp: reactor.listenUDP", () => {
     expect(() => reactor.listenUDP(70000, proto)).to.throw(RangeError, /port/);
     expect(() => reactor.listenUDP(0, {} as DatagramProtocol)).to.throw(TypeError, /protocol/);
     expect(() => reactor.listenUDP(0, proto, { maxPacketSize: 0 })).to.throw(RangeError, /maxPacketSize/);
-    expect(() => reactor.listenUDP(0, proto, { interface: "localhost" })).to.throw(TypeError, /interface/);
+    expect(() => reactor.listenUDP(0, proto, { interface: "localhost" })).to.throw(InvalidAddressError, /localhost/);
   });
 
   it("write checks its address and length", async () => {
