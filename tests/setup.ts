@@ -10,6 +10,7 @@
  * checked by the tests written for them (which force a collection).
  */
 import type { LogEvent } from "../log";
+import { reactor } from "../reactor";
 import { _startCapturingErrors, _stopCapturingErrors, flushLoggedErrors, loggedErrors } from "../testing/logged-errors";
 
 // The capture is twisted-ts/testing's (the one its mocha plugin uses), so `flushLoggedErrors`
@@ -17,6 +18,7 @@ import { _startCapturingErrors, _stopCapturingErrors, flushLoggedErrors, loggedE
 export { flushLoggedErrors, loggedErrors };
 
 const escaped: unknown[] = [];
+let running: Promise<void> | null = null;
 
 function isGcReport(event: LogEvent): boolean {
   return typeof event.why === "string" && event.why.startsWith("Unhandled error in Deferred");
@@ -28,6 +30,8 @@ function onUnhandledRejection(reason: unknown): void {
 
 export const mochaHooks = {
   beforeAll(): void {
+    // As trial: the global reactor runs for the whole run, so a test may use it as a program does.
+    if (!reactor.running && running === null) running = reactor.run();
     _startCapturingErrors();
     process.on("unhandledRejection", onUnhandledRejection);
   },
@@ -46,8 +50,14 @@ export const mochaHooks = {
       throw new Error(`unhandled Promise rejection(s) escaped the test: ${rejections.map(String).join("; ")}`);
     }
   },
-  afterAll(): void {
+  async afterAll(): Promise<void> {
     process.off("unhandledRejection", onUnhandledRejection);
     _stopCapturingErrors();
+    if (running !== null) {
+      const r = running;
+      running = null;
+      if (reactor.running) reactor.stop();
+      await r;
+    }
   },
 };

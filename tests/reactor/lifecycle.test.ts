@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { Deferred } from "../../defer";
 import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning, reactor, Reactor } from "../../reactor";
 import { newReactor, runReactor } from "../helpers/reactor";
@@ -262,7 +264,17 @@ describe("Reactor: life cycle (run, stop, crash)", () => {
 
   it("the process-wide reactor is a Reactor, not running until run()", () => {
     expect(reactor).to.be.instanceOf(Reactor);
-    expect(reactor.running).to.equal(false);
+    // Here tests/setup.ts runs it for the whole test run (as trial does): look from a fresh process.
+    const program = `
+      const { reactor, Reactor } = require("./reactor");
+      console.log(JSON.stringify({ reactor: reactor instanceof Reactor, running: reactor.running }));
+    `;
+    const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", program], {
+      cwd: path.join(__dirname, "..", ".."),
+      encoding: "utf8",
+    });
+    expect(child.stderr).to.equal("");
+    expect(JSON.parse(child.stdout)).to.deep.equal({ reactor: true, running: false });
   });
 });
 
