@@ -7,12 +7,16 @@ import type { Failure } from "../core/failure";
 import type { IDelayedCall, IReactorTime } from "../core/interfaces";
 import { NamedError } from "../core/named-error";
 import { textOf } from "../core/validate";
-import { msg } from "../log";
+import { inspect } from "node:util";
+import { Logger, msg } from "../log";
 import { reactor } from "../reactor";
 import type { Address } from "./address";
 import { NotConnectingError } from "./errors";
 import type { IConnector, IProtocolFactory } from "./interfaces";
 import type { Protocol, ProtocolClass } from "./protocol";
+
+/** The namespace of the "Starting factory" / "Stopping factory" events (Twisted's `Factory._log`). */
+const FACTORY_NAMESPACE = "twisted.internet.protocol.Factory";
 
 /**
  * Makes a protocol for each connection: `buildProtocol(addr)` constructs `this.protocol` and
@@ -43,10 +47,10 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
    * A factory of this class (constructed with `args`) whose `protocol` is `protocol`.
    * @example `reactor.listenTCP(8000, Factory.forProtocol(Echo))`
    */
-  static forProtocol<P extends Protocol, F extends Factory<P>>(
-    this: new (...args: never[]) => F,
+  static forProtocol<P extends Protocol, F extends Factory<P>, A extends unknown[] = []>(
+    this: new (...args: A) => F,
     protocol: ProtocolClass<P>,
-    ...args: ConstructorParameters<typeof this>
+    ...args: A
   ): F {
     if (typeof protocol !== "function") {
       throw new TypeError(`forProtocol: protocol must be a protocol class, got ${String(protocol)}`);
@@ -64,7 +68,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
   /** Called by each port or connector starting to use this factory; do not call it yourself. */
   doStart(): void {
     if (this.numPorts === 0) {
-      if (this.noisy) msg(`Starting factory ${this.toString()}`);
+      if (this.noisy) new Logger(FACTORY_NAMESPACE, this).info("Starting factory {factory!r}", { factory: this });
       this.startFactory();
     }
     this.numPorts += 1;
@@ -75,7 +79,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
     if (this.numPorts === 0) return; // unbalanced: ignored, as Twisted
     this.numPorts -= 1;
     if (this.numPorts === 0) {
-      if (this.noisy) msg(`Stopping factory ${this.toString()}`);
+      if (this.noisy) new Logger(FACTORY_NAMESPACE, this).info("Stopping factory {factory!r}", { factory: this });
       this.stopFactory();
     }
   }
@@ -104,6 +108,11 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
   /** `<Factory at …>`-style description used in log messages. */
   toString(): string {
     return `<${this.constructor.name}>`;
+  }
+
+  /** What `{factory!r}` shows in a log format: {@link Factory.toString}. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
 

@@ -59,6 +59,8 @@ export { Connector, connectErrorFor } from "./connector";
 export { StreamTransport } from "./stream-transport";
 export type { LostHook } from "./stream-transport";
 export { Factory, ServerFactory, ClientFactory, ReconnectingClientFactory, ValueError } from "./factory";
+export { ClientCreator, _InstanceFactory } from "./client-creator";
+export type { ClientCreatorReactor, ClientCreatorUNIXOptions } from "./client-creator";
 
 // --- UDP, processes and threads (twisted.internet.udp, process, utils, threads) -----------------
 export { DatagramProtocol } from "./datagram-protocol";
