@@ -334,7 +334,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (this.#lost) return;
     this.#writeClosed = true;
     this.#socket.destroy();
-    this.#deliverLost(new Failure(new ConnectionLost("Connection lost: the reactor stopped.")));
+    this.#deliverLost(new Failure(new ConnectionLost("the reactor stopped")));
   }
 
   /** Ends the connection because a callback threw `e` (already logged). @internal */
@@ -447,7 +447,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     else if (this.#aborted) reason = withoutStack(() => new ConnectionAborted());
     else if (this.#socketError !== undefined) reason = withoutStack(() => lostReason(this.#socketError!, this.#socket, this.#secure));
     else if (this.#writeClosed || this.#disconnecting) reason = (cleanClose ??= withoutStack(() => new ConnectionDone()));
-    else reason = (peerClosed ??= withoutStack(() => new ConnectionLost("Connection to the other side was lost in a non-clean fashion: closed.")));
+    else reason = (peerClosed ??= withoutStack(() => new ConnectionLost("closed")));
     this.#deliverLost(new Failure(reason));
   };
 
@@ -611,7 +611,7 @@ function lostReason(e: Error, socket: net.Socket, secure: boolean): unknown {
   if (socket instanceof tls.TLSSocket && !secure) return e;
   if (e instanceof ConnectionLost) return e;
   const code = (e as NodeJS.ErrnoException).code;
-  return new ConnectionLost(`Connection to the other side was lost in a non-clean fashion: ${code ?? e.message}.`, {
+  return new ConnectionLost(code ?? e.message, {
     cause: e,
   });
 }
