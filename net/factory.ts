@@ -47,11 +47,11 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
    * A factory of this class (constructed with `args`) whose `protocol` is `protocol`.
    * @example `reactor.listenTCP(8000, Factory.forProtocol(Echo))`
    */
-  static forProtocol<P extends Protocol, F extends Factory<P>, A extends unknown[] = []>(
+  static forProtocol<P extends Protocol, F extends Factory<any>, A extends unknown[] = []>( // eslint-disable-line @typescript-eslint/no-explicit-any -- any Factory subclass, whatever its protocol type
     this: new (...args: A) => F,
     protocol: ProtocolClass<P>,
     ...args: A
-  ): F {
+  ): Factory<P> & F {
     if (typeof protocol !== "function") {
       throw new TypeError(`forProtocol: protocol must be a protocol class, got ${String(protocol)}`);
     }

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { Failure } from "../../../core/failure";
 import { CancelledError } from "../../../defer";
 import { globalLogPublisher, type LogEvent } from "../../../log";
-import { ClientCreator, Factory, Protocol, type ClientFactory, type TLSOptions } from "../../../net";
+import { ClientCreator, ClientFactory, Factory, Protocol, ServerFactory, type TLSOptions } from "../../../net";
 import { FakeConnector, MemoryReactorClock, StringTransport, failureResultOf } from "../../../testing";
 
 describe("twisted ports: test_protocol", () => {
@@ -192,6 +192,18 @@ describe("twisted ports: test_protocol", () => {
       expect(factory.protocol).to.equal(Protocol);
       expect(factory.args).to.deep.equal([1, 2, { foo: 12 }]);
       expect(factory).to.be.instanceOf(ArgTakingFactory);
+    });
+
+    it("forProtocol on a subclass gives that subclass, building the protocol's type (typechecked)", () => {
+      class Some extends Protocol {
+        some = true;
+      }
+      const client: ClientFactory = ClientFactory.forProtocol(Some);
+      const server: ServerFactory = ServerFactory.forProtocol(Some);
+      const built: Some | null = Factory.forProtocol(Some).buildProtocol(null as never);
+      expect(client).to.be.instanceOf(ClientFactory);
+      expect(server).to.be.instanceOf(ServerFactory);
+      expect(built!.some).to.equal(true);
     });
 
     it("test_doStartLoggingStatement", () => {

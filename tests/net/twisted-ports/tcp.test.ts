@@ -1,0 +1,229 @@
+/**
+ * Ported from Twisted 22.4's twisted/internet/test/test_tcp.py: TCPServerTests (writes after the
+ * connection is lost are dropped), TCPConnectorTestsBuilder (test_connectorIdentity,
+ * test_userFail, test_reconnect) and TCPClientTestsBase.test_buildProtocolReturnsNone, on one
+ * real reactor per test over 127.0.0.1.
+ */
+import { expect } from "chai";
+import { Failure } from "../../../core/failure";
+import { Deferred } from "../../../defer";
+import {
+  ClientFactory,
+  ConnectionDone,
+  ConnectionRefusedError,
+  IPv4Address,
+  NoProtocol,
+  Protocol,
+  ServerFactory,
+  TCP4ClientEndpoint,
+  TCP4ServerEndpoint,
+  UserError,
+  type IConnector,
+  type ListeningPort,
+} from "../../../net";
+import type { Reactor } from "../../../reactor";
+import { newReactor, runReactor } from "../../helpers/reactor";
+
+const INTERFACE = "127.0.0.1";
+
+/** A server factory whose protocols close at once (Twisted's ClosingFactory / ClosingProtocol). */
+class ClosingProtocol extends Protocol {
+  override connectionMade(): void {
+    this.transport!.loseConnection();
+  }
+}
+class ClosingFactory extends ServerFactory {
+  port: ListeningPort | null = null;
+  override protocol = ClosingProtocol;
+}
+
+/** Twisted's ClientStartStopFactory: whenStopped fires on stopFactory. */
+class ClientStartStopFactory extends ClientFactory {
+  override protocol = Protocol;
+  whenStopped = new Deferred<void>();
+  reason: Failure | null = null;
+  failed = 0;
+  override clientConnectionFailed(_c: IConnector, reason: Failure): void {
+    this.failed += 1;
+    this.reason = reason;
+  }
+  override stopFactory(): void {
+    this.whenStopped.callback(undefined);
+  }
+}
+
+class AccumulatingProtocol extends Protocol {
+  made = 0;
+  closed = 0;
+  override connectionMade(): void {
+    this.made = 1;
+  }
+  override connectionLost(): void {
+    this.closed = 1;
+  }
+}
+
+/** Twisted's MyClientFactory: records the protocol and fails failDeferred on a failed attempt. */
+class MyClientFactory extends ClientFactory<AccumulatingProtocol> {
+  override protocol = AccumulatingProtocol;
+  failDeferred = new Deferred<void>();
+  reason: Failure | null = null;
+  lastProtocol: AccumulatingProtocol | null = null;
+  override buildProtocol(addr: IPv4Address): AccumulatingProtocol | null {
+    this.lastProtocol = super.buildProtocol(addr);
+    return this.lastProtocol;
+  }
+  override clientConnectionFailed(_c: IConnector, reason: Failure): void {
+    this.reason = reason;
+    this.failDeferred.callback(undefined);
+  }
+}
+
+async function listen(reactor: Reactor, factory: ServerFactory): Promise<[ListeningPort, number]> {
+  const port = reactor.listenTCP(0, factory, { interface: INTERFACE });
+  await port.whenListening();
+  return [port, (port.getHost() as IPv4Address).port];
+}
+
+describe("twisted ports: test_tcp", () => {
+  describe("TCPConnectorTestsBuilder", () => {
+    it("test_connectorIdentity", async () => {
+      const serverFactory = new ClosingFactory();
+      const reactor = newReactor();
+      const [tcpPort, portNumber] = await listen(reactor, serverFactory);
+      serverFactory.port = tcpPort;
+      const seenConnectors: IConnector[] = [];
+      const seenFailures: Failure[] = [];
+      const clientFactory = new ClientStartStopFactory();
+      clientFactory.clientConnectionLost = (connector, reason) => {
+        seenConnectors.push(connector);
+        seenFailures.push(reason);
+      };
+      clientFactory.startedConnecting = (c) => {
+        seenConnectors.push(c);
+      };
+      const connector = reactor.connectTCP(INTERFACE, portNumber, clientFactory);
+      const dest = connector.getDestination() as IPv4Address;
+      expect(dest.type).to.equal("TCP");
+      expect(dest.host).to.equal(INTERFACE);
+      expect(dest.port).to.equal(portNumber);
+      clientFactory.whenStopped.addBoth(() => reactor.stop());
+      await runReactor(reactor);
+      seenFailures[0].trap(ConnectionDone);
+      expect(seenConnectors).to.deep.equal([connector, connector]);
+      expect(seenConnectors[0]).to.equal(connector);
+    });
+
+    it("test_userFail", async () => {
+      const reactor = newReactor();
+      const [, portNumber] = await listen(reactor, ServerFactory.forProtocol(Protocol));
+      const fatalErrors: unknown[] = [];
+      const clientFactory = new ClientStartStopFactory();
+      clientFactory.startedConnecting = (connector) => {
+        try {
+          connector.stopConnecting();
+        } catch (e) {
+          fatalErrors.push(e);
+          reactor.stop();
+        }
+      };
+      clientFactory.whenStopped.addBoth(() => reactor.stop());
+      reactor.callWhenRunning(() => reactor.connectTCP(INTERFACE, portNumber, clientFactory));
+      await runReactor(reactor);
+      expect(fatalErrors).to.deep.equal([]);
+      clientFactory.reason!.trap(UserError);
+      expect(clientFactory.failed).to.equal(1);
+    });
+
+    it("test_reconnect", async () => {
+      const serverFactory = new ClosingFactory();
+      const reactor = newReactor();
+      const [tcpPort, portNumber] = await listen(reactor, serverFactory);
+      serverFactory.port = tcpPort;
+      // ClosingFactory's port stops listening once its first connection is made, so the
+      // reconnection is refused (Twisted's ClosingProtocol does the same through the factory).
+      serverFactory.protocol = class extends ClosingProtocol {
+        override connectionMade(): void {
+          void tcpPort.stopListening();
+          super.connectionMade();
+        }
+      };
+      const clientFactory = new MyClientFactory();
+      clientFactory.clientConnectionLost = (connector) => connector.connect();
+      reactor.connectTCP(INTERFACE, portNumber, clientFactory);
+      const protocolMadeAndClosed: Array<[number, number]> = [];
+      clientFactory.failDeferred.addCallback(() => {
+        const p = clientFactory.lastProtocol!;
+        protocolMadeAndClosed.push([p.made, p.closed]);
+        reactor.stop();
+      });
+      await runReactor(reactor);
+      clientFactory.reason!.trap(ConnectionRefusedError);
+      expect(protocolMadeAndClosed).to.deep.equal([[1, 1]]);
+    });
+  });
+
+  describe("TCPClientTestsBase", () => {
+    it("test_buildProtocolReturnsNone", async () => {
+      const reactor = newReactor();
+      const connectionLost = new Deferred<void>();
+      class ServerProtocol extends Protocol {
+        override connectionLost(): void {
+          connectionLost.callback(undefined);
+        }
+      }
+      class NoneFactory extends ServerFactory {
+        override buildProtocol(): null {
+          return null;
+        }
+      }
+      const port = await new TCP4ServerEndpoint(reactor, 0, { interface: INTERFACE }).listen(ServerFactory.forProtocol(ServerProtocol));
+      const endpoint = new TCP4ClientEndpoint(reactor, INTERFACE, (port.getHost() as IPv4Address).port);
+      let failed: Failure | null = null;
+      endpoint.connect(new NoneFactory()).addCallbacks(
+        (p) => {
+          throw new Error(`connect succeeded with ${p.constructor.name}, should have failed with NoProtocol`);
+        },
+        (reason: Failure) => {
+          reason.trap(NoProtocol);
+          failed = reason;
+        },
+      );
+      connectionLost.addBoth(() => reactor.stop());
+      await runReactor(reactor);
+      expect(failed).to.not.equal(null);
+    });
+  });
+
+  describe("TCPServerTests (writes after the connection is lost are dropped)", () => {
+    it("test_writeAfterDisconnect / test_writeSequenceAfterDisconnect", async () => {
+      const reactor = newReactor();
+      const received: Buffer[] = [];
+      const lost = new Deferred<void>();
+      class Server extends Protocol {
+        override connectionMade(): void {
+          reactor.callLater(0, this.transport!.loseConnection);
+        }
+        override connectionLost(): void {
+          // Lost: writes from now on are dropped, without an error.
+          this.transport!.write("hello world");
+          this.transport!.writeSequence(["hello world"]);
+          lost.callback(undefined);
+        }
+      }
+      class Client extends Protocol {
+        override dataReceived(data: Buffer): void {
+          received.push(data);
+        }
+        override connectionLost(): void {
+          reactor.callLater(0.02, () => reactor.stop());
+        }
+      }
+      const [, portNumber] = await listen(reactor, ServerFactory.forProtocol(Server));
+      reactor.connectTCP(INTERFACE, portNumber, ClientFactory.forProtocol(Client));
+      await runReactor(reactor);
+      await lost;
+      expect(Buffer.concat(received).toString()).to.equal("");
+    });
+  });
+});
