@@ -89,13 +89,21 @@ export class _InstanceFactory<P extends Protocol> extends ClientFactory<P> {
  * ```
  */
 export class ClientCreator<P extends Protocol, A extends unknown[] = []> {
+  /** The arguments each new protocol is constructed with. */
   readonly args: A;
+  /** The reactor whose connect methods are used. */
+  readonly reactor: ClientCreatorReactor;
+  /** The protocol class each connect call instantiates. */
+  readonly protocolClass: new (...args: A) => P;
 
-  constructor(
-    readonly reactor: ClientCreatorReactor,
-    readonly protocolClass: new (...args: A) => P,
-    ...args: A
-  ) {
+  /**
+   * @param reactor - the reactor to connect with (and whose `callLater` fires the Deferreds).
+   * @param protocolClass - the protocol class, constructed with `args` for each connect call.
+   * @param args - the constructor's arguments (Twisted's `*args`; keywords become an object).
+   */
+  constructor(reactor: ClientCreatorReactor, protocolClass: new (...args: A) => P, ...args: A) {
+    this.reactor = reactor;
+    this.protocolClass = protocolClass;
     if (typeof protocolClass !== "function") {
       throw new TypeError(`ClientCreator: protocolClass must be a protocol class, got ${String(protocolClass)}`);
     }

@@ -46,7 +46,10 @@ export class ConnectionDone extends ConnectionClosed {
 }
 
 /** Options of the {@link ConnectError} family: `osError` (Node's error code) and `cause`. */
-export type ConnectErrorOptions = ErrorOptions & { osError?: string };
+export interface ConnectErrorOptions extends ErrorOptions {
+  /** Node's error code (`"ECONNREFUSED"`), kept as `osError` and put in the message. */
+  osError?: string;
+}
 
 /**
  * A connection attempt failed; `osError` is Node's error code (e.g. `"ECONNREFUSED"`) when known.

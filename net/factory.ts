@@ -110,7 +110,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
     return `<${this.constructor.name}>`;
   }
 
-  /** What `{factory!r}` shows in a log format: {@link Factory.toString}. */
+  /** What `{factory!r}` shows in a log format: the same as `toString()`. */
   [inspect.custom](): string {
     return this.toString();
   }

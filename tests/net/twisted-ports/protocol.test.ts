@@ -6,7 +6,17 @@ import { expect } from "chai";
 import { Failure } from "../../../core/failure";
 import { CancelledError } from "../../../defer";
 import { globalLogPublisher, type LogEvent } from "../../../log";
-import { ClientCreator, ClientFactory, Factory, Protocol, ServerFactory, type TLSOptions } from "../../../net";
+import {
+  ClientCreator,
+  ClientFactory,
+  ConsumerToProtocolAdapter,
+  Factory,
+  Protocol,
+  ProtocolToConsumerAdapter,
+  ServerFactory,
+  type IConsumer,
+  type TLSOptions,
+} from "../../../net";
 import { FakeConnector, MemoryReactorClock, StringTransport, failureResultOf } from "../../../testing";
 
 describe("twisted ports: test_protocol", () => {
@@ -223,6 +233,33 @@ describe("twisted ports: test_protocol", () => {
       expect(events[0]["factory"]).to.equal(f);
       expect(events[0].log_level).to.equal("info");
       expect(events[0].log_format).to.equal("Stopping factory {factory!r}");
+    });
+  });
+
+  describe("AdapterTests", () => {
+    it("test_protocolToConsumer", () => {
+      const result: Buffer[] = [];
+      const p = new Protocol();
+      p.dataReceived = (d) => {
+        result.push(d);
+      };
+      const consumer: IConsumer = new ProtocolToConsumerAdapter(p);
+      consumer.write(Buffer.from("hello"));
+      expect(result).to.deep.equal([Buffer.from("hello")]);
+      expect(consumer).to.be.instanceOf(ProtocolToConsumerAdapter);
+    });
+
+    it("test_consumerToProtocol", () => {
+      const result: unknown[] = [];
+      const c = {
+        write(d: unknown): void {
+          result.push(d);
+        },
+      };
+      const protocol = new ConsumerToProtocolAdapter(c);
+      protocol.dataReceived(Buffer.from("hello"));
+      expect(result).to.deep.equal([Buffer.from("hello")]);
+      expect(protocol.original).to.equal(c);
     });
   });
 });
