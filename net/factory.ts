@@ -15,6 +15,15 @@ import { NotConnectingError } from "./errors";
 import type { IConnector, IProtocolFactory } from "./interfaces";
 import type { Protocol, ProtocolClass } from "./protocol";
 
+/** Makes each of `names` an own property of `obj`, bound to it (the most derived override). */
+function bindMethods(obj: object, names: readonly string[]): void {
+  const o = obj as Record<string, unknown>;
+  for (const name of names) {
+    const f = o[name];
+    if (typeof f === "function") o[name] = (f as (...a: unknown[]) => unknown).bind(obj);
+  }
+}
+
 /** The namespace of the "Starting factory" / "Stopping factory" events (Twisted's `Factory._log`). */
 const FACTORY_NAMESPACE = "twisted.internet.protocol.Factory";
 
@@ -42,6 +51,11 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
   noisy = true;
   /** How many ports and connectors are using this factory. */
   numPorts = 0;
+
+  /** Binds the public methods, so that each works passed as a value (`d.addBoth(f.doStop)`). */
+  constructor() {
+    bindMethods(this, ["logPrefix", "doStart", "doStop", "startFactory", "stopFactory", "buildProtocol"]);
+  }
 
   /**
    * A factory of this class (constructed with `args`) whose `protocol` is `protocol`.
@@ -124,6 +138,11 @@ export class ServerFactory<P extends Protocol = Protocol> extends Factory<P> {}
  * lost. Each method does nothing by default.
  */
 export class ClientFactory<P extends Protocol = Protocol> extends Factory<P> {
+  constructor() {
+    super();
+    bindMethods(this, ["startedConnecting", "clientConnectionFailed", "clientConnectionLost"]);
+  }
+
   /** Called when a connection attempt starts (inside `connectTCP` and `connector.connect()`). */
   startedConnecting(_connector: IConnector): void {}
 
@@ -183,6 +202,11 @@ export class ReconnectingClientFactory<P extends Protocol = Protocol> extends Cl
   /** The connector last used. */
   connector: IConnector | null = null;
   #callID: IDelayedCall | null = null;
+
+  constructor() {
+    super();
+    bindMethods(this, ["retry", "stopTrying", "resetDelay"]);
+  }
 
   override clientConnectionFailed(connector: IConnector, _reason: Failure): void {
     if (this.continueTrying) {
