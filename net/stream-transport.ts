@@ -98,6 +98,9 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   #streaming = false;
   #producerPaused = false;
   #pullScheduled = false;
+  /** Reading is paused (pauseProducing): the peer's FIN waits in #endPending until resumed. */
+  #readPaused = false;
+  #endPending = false;
 
   /** @internal */
   constructor(reactor: Reactor, socket: net.Socket, protocol: IProtocol, options: StreamTransportOptions) {
@@ -316,12 +319,23 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   /** Stops reading: no `dataReceived` until `resumeProducing()`. */
   readonly pauseProducing = (): void => {
-    if (!this.#lost) this.#socket.pause();
+    if (this.#lost) return;
+    this.#readPaused = true;
+    this.#socket.pause();
   };
 
-  /** Reads again after `pauseProducing()`. */
+  /**
+   * Reads again after `pauseProducing()`. The end of the peer's data, if it came while paused, is
+   * noticed now (on the next tick), as Twisted's reactors notice a close only while reading.
+   */
   readonly resumeProducing = (): void => {
-    if (!this.#lost) this.#socket.resume();
+    if (this.#lost) return;
+    this.#readPaused = false;
+    this.#socket.resume();
+    if (this.#endPending) {
+      this.#endPending = false;
+      process.nextTick(this.#onEnd);
+    }
   };
 
   /** Closes the connection (as `loseConnection()`). */
@@ -386,6 +400,10 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   readonly #onEnd = (): void => {
     if (this.#lost || this.#callbackError !== undefined) return;
+    if (this.#readPaused) {
+      this.#endPending = true; // handled by resumeProducing
+      return;
+    }
     if (this.#halfCloseable && !this.#disconnecting) {
       try {
         const r = (this.#protocol as unknown as { readConnectionLost(): unknown }).readConnectionLost();

@@ -12,6 +12,7 @@ import {
   ConnectionDone,
   ConnectionRefusedError,
   IPv4Address,
+  IPv6Address,
   NoProtocol,
   Protocol,
   ServerFactory,
@@ -19,6 +20,8 @@ import {
   TCP4ServerEndpoint,
   UserError,
   type IConnector,
+  type IPushProducer,
+  type ITCPTransport,
   type ListeningPort,
 } from "../../../net";
 import type { Reactor } from "../../../reactor";
@@ -225,5 +228,126 @@ describe("twisted ports: test_tcp", () => {
       await lost;
       expect(Buffer.concat(received).toString()).to.equal("");
     });
+  });
+
+  describe("TCPConnectionTestsBuilder", () => {
+    /** Twisted's runProtocolsWithReactor: serve `server`, connect `client`, stop once both are lost. */
+    async function runProtocols(server: Protocol, client: Protocol): Promise<void> {
+      const reactor = newReactor();
+      let lost = 0;
+      const onLost = (): void => {
+        lost += 1;
+        if (lost === 2) reactor.stop();
+      };
+      for (const p of [server, client]) {
+        const original = p.connectionLost.bind(p);
+        p.connectionLost = (reason) => {
+          original(reason);
+          onLost();
+        };
+      }
+      class One extends ServerFactory {
+        override buildProtocol(): Protocol {
+          return server;
+        }
+      }
+      class OneClient extends ClientFactory {
+        override buildProtocol(): Protocol {
+          return client;
+        }
+      }
+      const [, portNumber] = await listen(reactor, new One());
+      reactor.connectTCP(INTERFACE, portNumber, new OneClient());
+      await runReactor(reactor);
+    }
+
+    it("test_connectionLostAfterPausedTransport", async () => {
+      class Pauser extends Protocol {
+        events: string[] = [];
+        override dataReceived(): void {
+          this.events.push("paused");
+          (this.transport as ITCPTransport & IPushProducer).pauseProducing();
+          setTimeout(() => this.resume(), 0);
+        }
+        resume(): void {
+          this.events.push("resumed");
+          (this.transport as ITCPTransport & IPushProducer).resumeProducing();
+        }
+        override connectionLost(): void {
+          this.events.push("lost");
+        }
+      }
+      class Client extends Protocol {
+        override connectionMade(): void {
+          this.transport!.write("some bytes for you");
+          this.transport!.loseConnection();
+        }
+      }
+      const pauser = new Pauser();
+      await runProtocols(pauser, new Client());
+      expect(pauser.events).to.deep.equal(["paused", "resumed", "lost"]);
+    });
+
+    it("test_doubleHalfClose", async () => {
+      class ListenerProtocol extends Protocol {
+        readConnectionLost(): void {
+          (this.transport as ITCPTransport).loseWriteConnection();
+        }
+        writeConnectionLost(): void {
+          this.transport!.loseConnection();
+        }
+      }
+      class Client extends Protocol {
+        override connectionMade(): void {
+          this.transport!.loseConnection();
+        }
+      }
+      // If it fails, the reactor does not stop and runReactor times out.
+      await runProtocols(new ListenerProtocol(), new Client());
+    });
+  });
+
+  describe("TCPPortTestsMixin / TCPClientTestsBase addresses", () => {
+    for (const [family, host, AddressClass] of [
+      ["IPv4", "127.0.0.1", IPv4Address],
+      ["IPv6", "::1", IPv6Address],
+    ] as const) {
+      it(`test_buildProtocol${family}Address, test_serverGetHostOn${family}, test_serverGetPeerOn${family}, test_addresses`, async () => {
+        const reactor = newReactor();
+        const seen: Array<IPv4Address | IPv6Address> = [];
+        let serverProto: Protocol | null = null;
+        let clientProto: Protocol | null = null;
+        class ObserveAddress extends ServerFactory {
+          override protocol = Protocol;
+          override buildProtocol(addr: IPv4Address): Protocol | null {
+            seen.push(addr);
+            serverProto = super.buildProtocol(addr);
+            return serverProto;
+          }
+        }
+        class Client extends Protocol {
+          override connectionMade(): void {
+            clientProto = this;
+            reactor.callLater(0.02, () => reactor.stop());
+          }
+        }
+        const port = reactor.listenTCP(0, new ObserveAddress(), { interface: host });
+        await port.whenListening();
+        const portHost = port.getHost();
+        expect(portHost).to.be.instanceOf(AddressClass);
+        expect(portHost.equals(new AddressClass("TCP", host, (portHost as IPv4Address).port))).to.equal(true);
+        reactor.connectTCP(host, (portHost as IPv4Address).port, ClientFactory.forProtocol(Client));
+        await runReactor(reactor);
+        const clientT = clientProto!.transport!;
+        const serverT = (serverProto as Protocol | null)!.transport!;
+        const clientHost = clientT.getHost() as IPv4Address;
+        expect(seen).to.have.length(1);
+        expect(seen[0].equals(new AddressClass("TCP", host, clientHost.port))).to.equal(true);
+        expect(serverT.getHost().equals(portHost)).to.equal(true);
+        expect(serverT.getPeer().equals(clientHost)).to.equal(true);
+        expect(clientT.getPeer().equals(portHost)).to.equal(true);
+        expect(clientHost).to.be.instanceOf(AddressClass);
+      });
+    }
   });
 });
