@@ -5,6 +5,10 @@
  * real reactor per test over 127.0.0.1.
  */
 import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addObserver, removeObserver, type LogEvent } from "../../../log";
 import { Failure } from "../../../core/failure";
 import { Deferred } from "../../../defer";
 import {
@@ -349,5 +353,49 @@ describe("twisted ports: test_tcp", () => {
         expect(clientHost).to.be.instanceOf(AddressClass);
       });
     }
+  });
+
+  describe("StreamTransportTestsMixin (log messages)", () => {
+    const messages: string[] = [];
+    const observe = (e: LogEvent): void => {
+      messages.push(String(e.message));
+    };
+    beforeEach(() => {
+      messages.length = 0;
+      addObserver(observe);
+    });
+    afterEach(() => removeObserver(observe));
+
+    it("test_startedListeningLogMessage, test_connectionLostLogMsg (TCP)", async () => {
+      const reactor = newReactor();
+      class SomeFactory extends ServerFactory {
+        override logPrefix(): string {
+          return "Crazy Factory";
+        }
+      }
+      const p = reactor.listenTCP(0, new SomeFactory(), { interface: INTERFACE });
+      await p.whenListening();
+      const portNumber = (p.getHost() as IPv4Address).port;
+      // Twisted logs it before the factory's "Starting factory"; here binding is asynchronous,
+      // so it comes after (docs/porting.md).
+      expect(messages).to.include(`Crazy Factory starting on ${portNumber}`);
+      await p.stopListening();
+      expect(messages).to.include(`(TCP Port ${portNumber} Closed)`);
+    });
+
+    it("the same for a UNIX port", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "tts-port-log-"));
+      try {
+        const path = join(dir, "sock");
+        const reactor = newReactor();
+        const p = reactor.listenUNIX(path, ServerFactory.forProtocol(Protocol));
+        await p.whenListening();
+        expect(messages).to.include(`ServerFactory starting on '${path}'`);
+        await p.stopListening();
+        expect(messages).to.include(`(UNIX Port ${path} Closed)`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
