@@ -308,6 +308,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     }
   };
 
+  /** Unregisters the producer, then closes the connection (Twisted's `FileDescriptor.stopConsuming`). */
+  readonly stopConsuming = (): void => {
+    this.unregisterProducer();
+    this.loseConnection();
+  };
+
   /** Unregisters the producer; a pending `loseConnection()` then goes ahead. */
   readonly unregisterProducer = (): void => {
     this.#producer = null;

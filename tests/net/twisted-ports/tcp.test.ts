@@ -20,6 +20,7 @@ import {
   NoProtocol,
   Protocol,
   ServerFactory,
+  StreamTransport,
   TCP4ClientEndpoint,
   TCP4ServerEndpoint,
   UserError,
@@ -396,6 +397,66 @@ describe("twisted ports: test_tcp", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("WriteSequenceTestsMixin", () => {
+    /** Twisted's getConnectedClientAndServer: both protocols once connected. */
+    async function connectedClientAndServer(reactor: Reactor): Promise<[Protocol, Protocol]> {
+      const server = new Deferred<Protocol>();
+      const client = new Deferred<Protocol>();
+      class S extends Protocol {
+        override connectionMade(): void {
+          server.callback(this);
+        }
+        override connectionLost(): void {
+          reactor.stop();
+        }
+      }
+      class C extends Protocol {
+        override connectionMade(): void {
+          client.callback(this);
+        }
+      }
+      const [, portNumber] = await listen(reactor, ServerFactory.forProtocol(S));
+      reactor.connectTCP(INTERFACE, portNumber, ClientFactory.forProtocol(C));
+      return [await client, await server];
+    }
+
+    it("test_writeSequeceWithoutWrite", async () => {
+      const reactor = newReactor();
+      const running = runReactor(reactor);
+      const [client, server] = await connectedClientAndServer(reactor);
+      const received: Buffer[] = [];
+      server.dataReceived = (data) => {
+        received.push(data);
+        if (Buffer.concat(received).length >= 22) client.transport!.loseConnection();
+      };
+      client.transport!.writeSequence([Buffer.from("Some "), Buffer.from("sequence "), Buffer.from("splitted")]);
+      await running;
+      expect(Buffer.concat(received).toString()).to.equal("Some sequence splitted");
+    });
+
+    it("test_nonStreamingProducer (stopConsuming)", async () => {
+      const reactor = newReactor();
+      const running = runReactor(reactor);
+      const [client] = await connectedClientAndServer(reactor);
+      const transport = client.transport as StreamTransport;
+      const actions: string[] = [];
+      const producer = {
+        resumeProducing(): void {
+          actions.push("resume");
+          if (actions.filter((a) => a === "resume").length === 2) transport.stopConsuming();
+          else transport.writeSequence(Array.from({ length: 20 }, () => Buffer.alloc(50, "x")));
+        },
+        stopProducing(): void {
+          actions.push("stop");
+        },
+      };
+      transport.registerProducer(producer, false);
+      expect(actions).to.deep.equal(["resume"]);
+      await running;
+      expect(actions).to.deep.equal(["resume", "resume"]);
     });
   });
 });
