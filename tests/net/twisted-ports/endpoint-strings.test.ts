@@ -4,7 +4,10 @@
  * `object()` as the reactor: these pass a bare object, which parsing never calls.
  */
 import { expect } from "chai";
+import { Deferred } from "../../../defer";
 import {
+  Factory,
+  Protocol,
   TCP4ClientEndpoint,
   TCP4ServerEndpoint,
   TCP6ServerEndpoint,
@@ -12,11 +15,13 @@ import {
   UNIXServerEndpoint,
   ValueError,
   clientFromString,
+  connectProtocol,
   quoteStringArgument,
   serverFromString,
   type EndpointReactor,
 } from "../../../net";
 import { _parse, _parseServer } from "../../../net/endpoint-strings";
+import { MemoryReactor } from "../../../testing";
 
 const f = { buildProtocol: () => null, doStart: () => {}, doStop: () => {} };
 
@@ -135,6 +140,27 @@ describe("twisted ports: test_endpoints (description strings)", () => {
       expect(() => clientFromString(null as never, "ftl:andromeda/carcosa/hali/2387"))
         .to.throw(ValueError)
         .with.property("message", "Unknown endpoint type: 'ftl'");
+    });
+  });
+
+  describe("ConnectProtocolTests", () => {
+    it("test_connectProtocolCreatesFactory", () => {
+      const reactor = new MemoryReactor();
+      const endpoint = new TCP4ClientEndpoint(reactor, "127.0.0.1", 0);
+      const theProtocol = new Protocol();
+      void connectProtocol(endpoint, theProtocol);
+      expect(reactor.tcpClients).to.have.length(1);
+      const factory = (reactor.tcpClients[0][2] as unknown as { _wrappedFactory: Factory })._wrappedFactory;
+      expect(factory).to.be.instanceOf(Factory);
+      expect(factory.buildProtocol(null as never)).to.equal(theProtocol);
+    });
+
+    it("test_connectProtocolReturnsConnectResult", () => {
+      const result = new Deferred<Protocol>();
+      const endpoint = {
+        connect: (): Deferred<Protocol> => result,
+      };
+      expect(connectProtocol(endpoint, new Protocol())).to.equal(result);
     });
   });
 });
