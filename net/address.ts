@@ -2,6 +2,7 @@
  * Addresses of connection endpoints, as `twisted.internet.address`.
  * @module
  */
+import { statSync } from "node:fs";
 
 /** An IPv4 endpoint: `type` is the transport ("TCP" or "UDP"), `host` a dotted quad. */
 export class IPv4Address {
@@ -33,17 +34,53 @@ export class IPv4Address {
   }
 }
 
-/** An IPv6 endpoint: the same shape as {@link IPv4Address}, `host` like `"::1"`. */
-export class IPv6Address extends IPv4Address {}
+/**
+ * An IPv6 endpoint: the same shape as {@link IPv4Address}, `host` like `"::1"`, plus Twisted's
+ * `flowInfo` and `scopeID` (0 unless given; they take part in `equals`).
+ */
+export class IPv6Address extends IPv4Address {
+  /**
+   * @param type - "TCP" or "UDP".
+   * @param host - the address, e.g. `"::1"`.
+   * @param port - the port number (0-65535).
+   * @param flowInfo - the IPv6 flow label (default 0).
+   * @param scopeID - the scope (zone) of a link-local address, a number or an interface name (default 0).
+   */
+  constructor(
+    type: "TCP" | "UDP",
+    host: string,
+    port: number,
+    readonly flowInfo = 0,
+    readonly scopeID: number | string = 0,
+  ) {
+    super(type, host, port);
+  }
+
+  override equals(other: unknown): boolean {
+    return super.equals(other) && (other as IPv6Address).flowInfo === this.flowInfo && (other as IPv6Address).scopeID === this.scopeID;
+  }
+}
 
 /** A UNIX socket's address: its path, or `null` for an unnamed socket. */
 export class UNIXAddress {
   /** @param name - the socket's path, or null when it has none. */
   constructor(readonly name: string | null) {}
 
-  /** True when `other` is a UNIXAddress of the same path. */
+  /**
+   * True when `other` is a UNIXAddress of the same path, or of another path naming the same file
+   * (a link to it: Twisted's `os.path.samefile` check, made only when the names differ).
+   */
   equals(other: unknown): boolean {
-    return other instanceof UNIXAddress && other.name === this.name;
+    if (!(other instanceof UNIXAddress)) return false;
+    if (other.name === this.name) return true;
+    if (!this.name || !other.name) return false;
+    try {
+      const a = statSync(this.name, { throwIfNoEntry: false });
+      const b = statSync(other.name, { throwIfNoEntry: false });
+      return a !== undefined && b !== undefined && a.ino === b.ino && a.dev === b.dev;
+    } catch {
+      return false; // unreadable, or an abstract-namespace name (leading NUL): not the same file
+    }
   }
 
   /** `UNIXAddress('/tmp/sock')`, as Twisted's repr. */

@@ -48,10 +48,10 @@ export function connectErrorFor(e: unknown): unknown {
   if (e instanceof ConnectError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   const options = { cause: e, osError: code };
-  const text = `${code ?? ""}${code !== undefined ? ": " : ""}${e.message}`;
+  const text = e.message; // the code goes first through osError, as Twisted's (errno, string)
   switch (code) {
     case "ECONNREFUSED":
-      return new ConnectionRefusedError(`Connection was refused by other side: ${text}`, options);
+      return new ConnectionRefusedError(text, options);
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EAI_FAIL":
@@ -60,16 +60,16 @@ export function connectErrorFor(e: unknown): unknown {
     case "EAI_ADDRFAMILY":
     case "EAI_SERVICE":
     case "EAI_FAMILY":
-      return new DNSLookupError(`DNS lookup failed: ${text}`, options);
+      return new DNSLookupError(text, options);
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return new NoRouteError(`No route to host: ${text}`, options);
+      return new NoRouteError(text, options);
     case "ETIMEDOUT":
-      return new ConnectTimeoutError(`Connection timed out: ${text}`, options);
+      return new ConnectTimeoutError(text, options);
     default:
       // A TLS error (handshake, certificate) is reported as itself, as Twisted's SSL errors.
       if (code === undefined || !/^E[A-Z]+$/.test(code)) return e;
-      return new ConnectError(`An error occurred while connecting: ${text}`, options);
+      return new ConnectError(text, options);
   }
 }
 
@@ -172,7 +172,7 @@ export class Connector implements IConnector {
 
   /** Stops connecting for the reactor's shutdown (`clientConnectionFailed(ConnectionLost)`). @internal */
   _closeForShutdown(): void {
-    if (this.#state === "connecting") this.#abandon(new ConnectionLost("Connection lost: the reactor stopped."));
+    if (this.#state === "connecting") this.#abandon(new ConnectionLost("the reactor stopped"));
   }
 
   toString(): string {

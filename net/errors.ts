@@ -4,83 +4,122 @@
  */
 import { NamedError } from "../core/named-error";
 
+/**
+ * Twisted's `str()` of its errors: `MESSAGE`, then `: detail` for each detail given, then a full
+ * stop (`"Connection was refused by other side: ECONNREFUSED."`).
+ */
+function compose(base: string, ...details: Array<string | undefined | null>): string {
+  let s = base;
+  for (const d of details) if (d !== undefined && d !== null && d !== "") s += `: ${d}`;
+  return `${s}.`;
+}
+
 /** A connection was closed (the base of {@link ConnectionDone} and {@link ConnectionLost}). */
 export class ConnectionClosed extends NamedError {}
 
-/** The connection was closed cleanly, by either side. */
-export class ConnectionDone extends ConnectionClosed {
-  constructor(message = "Connection was closed cleanly.", options?: ErrorOptions) {
-    super(message, options);
-  }
-}
-
-/** The connection was closed uncleanly (reset, error); `cause` holds the system error if any. */
+/**
+ * The connection was closed uncleanly (reset, error); `cause` holds the system error if any.
+ * The message is Twisted's: `MESSAGE`, then `: message` when one is given, then a full stop.
+ */
 export class ConnectionLost extends ConnectionClosed {
-  constructor(message = "Connection to the other side was lost in a non-clean fashion.", options?: ErrorOptions) {
-    super(message, options);
+  /** The start of the message (Twisted's `MESSAGE`). */
+  static MESSAGE = "Connection to the other side was lost in a non-clean fashion";
+  /** @param message - what happened (appended to `MESSAGE`, as Twisted's `ConnectionLost(*args)`). */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(compose((new.target).MESSAGE, message), options);
   }
 }
 
 /** `abortConnection()` was called: the connection was closed at once, its buffer dropped. */
 export class ConnectionAborted extends ConnectionLost {
-  constructor(message = "Connection was aborted locally using ITCPTransport.abortConnection.", options?: ErrorOptions) {
-    super(message, options);
+  static override MESSAGE = "Connection was aborted locally using ITCPTransport.abortConnection";
+}
+
+/** The connection was closed cleanly, by either side (message: Twisted's, as ConnectionLost's). */
+export class ConnectionDone extends ConnectionClosed {
+  /** The start of the message (Twisted's `MESSAGE`). */
+  static MESSAGE = "Connection was closed cleanly";
+  /** @param message - appended to `MESSAGE`, as Twisted's `ConnectionDone(*args)`. */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(compose((new.target).MESSAGE, message), options);
   }
 }
 
-/** A connection attempt failed; `osError` is Node's error code (e.g. `"ECONNREFUSED"`) when known. */
+/** Options of the {@link ConnectError} family: `osError` (Node's error code) and `cause`. */
+export interface ConnectErrorOptions extends ErrorOptions {
+  /** Node's error code (`"ECONNREFUSED"`), kept as `osError` and put in the message. */
+  osError?: string;
+}
+
+/**
+ * A connection attempt failed; `osError` is Node's error code (e.g. `"ECONNREFUSED"`) when known.
+ * The message is Twisted's: `MESSAGE`, then `: osError`, then `: message`, then a full stop
+ * (`new ConnectError("foo")` → "An error occurred while connecting: foo."). As Twisted's
+ * `ConnectError(osError, string)`, two strings are read as the OS error and the message.
+ */
 export class ConnectError extends NamedError {
+  /** The start of the message (Twisted's `MESSAGE`). */
+  static MESSAGE = "An error occurred while connecting";
   /** Node's error code (`"ECONNREFUSED"`, `"ENOENT"`, …), when the OS reported one. */
   osError?: string;
-  constructor(message = "An error occurred while connecting", options?: ErrorOptions & { osError?: string }) {
-    super(message, options);
-    if (options?.osError !== undefined) this.osError = options.osError;
+  /**
+   * @param message - what happened (Twisted's `string`); or, with a string after it, the OS error.
+   * @param options - `osError` and `cause`; or Twisted's `string` when `message` was the OS error.
+   */
+  constructor(message?: string, options?: ConnectErrorOptions | string, extra?: ErrorOptions) {
+    let osError: string | undefined;
+    let text: string | undefined = message;
+    let errorOptions: ErrorOptions | undefined;
+    if (typeof options === "string") {
+      osError = message;
+      text = options;
+      errorOptions = extra;
+    } else {
+      osError = options?.osError;
+      errorOptions = options;
+    }
+    super(compose((new.target).MESSAGE, osError, text), errorOptions);
+    if (osError !== undefined && osError !== null) this.osError = osError;
   }
 }
 
 /** The peer refused the connection (`ECONNREFUSED`). */
 export class ConnectionRefusedError extends ConnectError {
-  constructor(message = "Connection was refused by other side", options?: ErrorOptions & { osError?: string }) {
-    super(message, options);
-  }
+  static override MESSAGE = "Connection was refused by other side";
 }
 
 /** The host name could not be resolved. */
 export class DNSLookupError extends ConnectError {
-  constructor(message = "DNS lookup failed", options?: ErrorOptions & { osError?: string }) {
-    super(message, options);
-  }
+  static override MESSAGE = "DNS lookup failed";
 }
 
 /** No route to the host (`EHOSTUNREACH`, `ENETUNREACH`). */
 export class NoRouteError extends ConnectError {
-  constructor(message = "No route to host", options?: ErrorOptions & { osError?: string }) {
-    super(message, options);
-  }
+  static override MESSAGE = "No route to host";
 }
 
-/** `stopConnecting()` gave the attempt up (Twisted's `error.UserError`, "User aborted connection"). */
+/** `stopConnecting()` gave the attempt up (Twisted's `error.UserError`, "User aborted connection."). */
 export class UserError extends ConnectError {
-  constructor(message = "User aborted connection.", options?: ErrorOptions & { osError?: string }) {
-    super(message, options);
-  }
+  static override MESSAGE = "User aborted connection";
 }
 
-/** A connection attempt was cancelled before it completed; `address` is where it was going. */
+/**
+ * A connection attempt was cancelled before it completed; `address` is where it was going. The
+ * message is the address as text, as Twisted's `str()` of it.
+ */
 export class ConnectingCancelledError extends ConnectError {
   /** The address the cancelled attempt was connecting to. */
   readonly address: unknown;
-  constructor(address: unknown, message = "Connecting was cancelled") {
-    super(`${message}: ${String(address)}`);
+  constructor(address: unknown) {
+    super();
+    this.message = String(address);
     this.address = address;
   }
 }
 
-/** The connection attempt timed out (Twisted's `error.TimeoutError`). */
+/** The connection attempt timed out (Twisted's `error.TimeoutError`, "User timeout caused connection failure."). */
 export class ConnectTimeoutError extends ConnectError {
-  constructor(message = "User timeout caused connection failure.", options?: ErrorOptions & { osError?: string }) {
-    super(message, options);
-  }
+  static override MESSAGE = "User timeout caused connection failure";
 }
 
 /** A port could not be bound: `interface` and `port` say which, `socketError` why. */
@@ -101,8 +140,11 @@ export class CannotListenError extends NamedError {
 
 /** `stopConnecting()` of a connector that is not connecting. */
 export class NotConnectingError extends NamedError {
-  constructor(message = "The Connector was not connecting when it was asked to stop connecting") {
-    super(message);
+  /** The start of the message (Twisted's `MESSAGE`). */
+  static MESSAGE = "The Connector was not connecting when it was asked to stop connecting";
+  /** @param message - appended to `MESSAGE`, as Twisted's `NotConnectingError(*args)`. */
+  constructor(message?: string) {
+    super(compose(NotConnectingError.MESSAGE, message));
   }
 }
 
@@ -110,30 +152,32 @@ export class NotConnectingError extends NamedError {
 export class AlreadyListened extends NamedError {}
 
 /**
- * A process ended with exit code 0: `processEnded`'s reason for a success. A `ConnectionDone`, as
- * Twisted's. `new ProcessDone(status)` as Twisted (a string is taken as the message).
+ * A process ended with exit code 0: `processEnded`'s reason for a success. A
+ * {@link ConnectionDone}, as Twisted's: `new ProcessDone(status)`.
  */
 export class ProcessDone extends ConnectionDone {
+  static override MESSAGE = "A process has ended without apparent errors";
   /** Always 0. */
   readonly exitCode = 0;
   /** Always null. */
   readonly signal: string | null = null;
-  /** The wait status (`os.WEXITSTATUS`-style: 0 here), or null when not known. */
+  /** The wait status (0 here), or null when not known. */
   readonly status: number | null;
+  /** @param status - the wait status, when known; a string is a message of its own (after `MESSAGE`). */
   constructor(status: number | string | null = null) {
-    super(
-      typeof status === "string" ? status : "A process has ended without apparent errors: process finished with exit code 0.",
-    );
+    super(typeof status === "string" ? status : "process finished with exit code 0");
     this.status = typeof status === "number" ? status : null;
   }
 }
 
 /**
  * A process ended with a non-zero exit code (`exitCode`) or by a signal (`signal`, e.g. "SIGTERM").
- * A `ConnectionLost`, as Twisted's. The third argument is the wait status (`status`, as Twisted's:
- * `exitCode << 8`, or the signal's number) or an options object.
+ * A {@link ConnectionLost}, as Twisted's; the message is Twisted's ("A process has ended with a
+ * probable error condition: process ended with exit code 42."). The third argument is the wait
+ * status (`status`, as Twisted's: `exitCode << 8`, or the signal's number) or an options object.
  */
 export class ProcessTerminated extends ConnectionLost {
+  static override MESSAGE = "A process has ended with a probable error condition";
   /** The exit code, or null when a signal ended it. */
   readonly exitCode: number | null;
   /** The signal's name (`"SIGTERM"`), or null when it exited. */
@@ -146,10 +190,11 @@ export class ProcessTerminated extends ConnectionLost {
     options?: number | null | (ErrorOptions & { message?: string; status?: number | null }),
   ) {
     const opts = typeof options === "object" && options !== null ? options : undefined;
-    const text =
-      opts?.message ??
-      `A process has ended with a probable error condition: process ended${exitCode !== null ? ` with exit code ${exitCode}` : ""}${signal !== null ? ` by signal ${signal}` : ""}.`;
+    let text = "process ended";
+    if (exitCode !== null) text += ` with exit code ${exitCode}`;
+    if (signal !== null) text += ` by signal ${signal}`;
     super(text, opts?.cause !== undefined ? { cause: opts.cause } : undefined);
+    if (opts?.message !== undefined) this.message = opts.message;
     this.exitCode = exitCode;
     this.signal = signal;
     this.status = typeof options === "number" ? options : (opts?.status ?? null);

@@ -7,12 +7,25 @@ import type { Failure } from "../core/failure";
 import type { IDelayedCall, IReactorTime } from "../core/interfaces";
 import { NamedError } from "../core/named-error";
 import { textOf } from "../core/validate";
-import { msg } from "../log";
+import { inspect } from "node:util";
+import { Logger, msg } from "../log";
 import { reactor } from "../reactor";
 import type { Address } from "./address";
 import { NotConnectingError } from "./errors";
 import type { IConnector, IProtocolFactory } from "./interfaces";
 import type { Protocol, ProtocolClass } from "./protocol";
+
+/** Makes each of `names` an own property of `obj`, bound to it (the most derived override). */
+function bindMethods(obj: object, names: readonly string[]): void {
+  const o = obj as Record<string, unknown>;
+  for (const name of names) {
+    const f = o[name];
+    if (typeof f === "function") o[name] = (f as (...a: unknown[]) => unknown).bind(obj);
+  }
+}
+
+/** The namespace of the "Starting factory" / "Stopping factory" events (Twisted's `Factory._log`). */
+const FACTORY_NAMESPACE = "twisted.internet.protocol.Factory";
 
 /**
  * Makes a protocol for each connection: `buildProtocol(addr)` constructs `this.protocol` and
@@ -39,15 +52,20 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
   /** How many ports and connectors are using this factory. */
   numPorts = 0;
 
+  /** Binds the public methods, so that each works passed as a value (`d.addBoth(f.doStop)`). */
+  constructor() {
+    bindMethods(this, ["logPrefix", "doStart", "doStop", "startFactory", "stopFactory", "buildProtocol"]);
+  }
+
   /**
    * A factory of this class (constructed with `args`) whose `protocol` is `protocol`.
    * @example `reactor.listenTCP(8000, Factory.forProtocol(Echo))`
    */
-  static forProtocol<P extends Protocol, F extends Factory<P>>(
-    this: new (...args: never[]) => F,
+  static forProtocol<P extends Protocol, F extends Factory<any>, A extends unknown[] = []>( // eslint-disable-line @typescript-eslint/no-explicit-any -- any Factory subclass, whatever its protocol type
+    this: new (...args: A) => F,
     protocol: ProtocolClass<P>,
-    ...args: ConstructorParameters<typeof this>
-  ): F {
+    ...args: A
+  ): Factory<P> & F {
     if (typeof protocol !== "function") {
       throw new TypeError(`forProtocol: protocol must be a protocol class, got ${String(protocol)}`);
     }
@@ -64,7 +82,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
   /** Called by each port or connector starting to use this factory; do not call it yourself. */
   doStart(): void {
     if (this.numPorts === 0) {
-      if (this.noisy) msg(`Starting factory ${this.toString()}`);
+      if (this.noisy) new Logger(FACTORY_NAMESPACE, this).info("Starting factory {factory!r}", { factory: this });
       this.startFactory();
     }
     this.numPorts += 1;
@@ -75,7 +93,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
     if (this.numPorts === 0) return; // unbalanced: ignored, as Twisted
     this.numPorts -= 1;
     if (this.numPorts === 0) {
-      if (this.noisy) msg(`Stopping factory ${this.toString()}`);
+      if (this.noisy) new Logger(FACTORY_NAMESPACE, this).info("Stopping factory {factory!r}", { factory: this });
       this.stopFactory();
     }
   }
@@ -105,6 +123,11 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
   toString(): string {
     return `<${this.constructor.name}>`;
   }
+
+  /** What `{factory!r}` shows in a log format: the same as `toString()`. */
+  [inspect.custom](): string {
+    return this.toString();
+  }
 }
 
 /** A factory for servers (listening ports). */
@@ -115,6 +138,11 @@ export class ServerFactory<P extends Protocol = Protocol> extends Factory<P> {}
  * lost. Each method does nothing by default.
  */
 export class ClientFactory<P extends Protocol = Protocol> extends Factory<P> {
+  constructor() {
+    super();
+    bindMethods(this, ["startedConnecting", "clientConnectionFailed", "clientConnectionLost"]);
+  }
+
   /** Called when a connection attempt starts (inside `connectTCP` and `connector.connect()`). */
   startedConnecting(_connector: IConnector): void {}
 
@@ -174,6 +202,11 @@ export class ReconnectingClientFactory<P extends Protocol = Protocol> extends Cl
   /** The connector last used. */
   connector: IConnector | null = null;
   #callID: IDelayedCall | null = null;
+
+  constructor() {
+    super();
+    bindMethods(this, ["retry", "stopTrying", "resetDelay"]);
+  }
 
   override clientConnectionFailed(connector: IConnector, _reason: Failure): void {
     if (this.continueTrying) {

@@ -28,6 +28,7 @@ export {
   ProcessTerminated,
   ProcessExitedAlready,
 } from "./errors";
+export type { ConnectErrorOptions } from "./errors";
 export type {
   Data,
   ITransport,
@@ -59,6 +60,10 @@ export { Connector, connectErrorFor } from "./connector";
 export { StreamTransport } from "./stream-transport";
 export type { LostHook } from "./stream-transport";
 export { Factory, ServerFactory, ClientFactory, ReconnectingClientFactory, ValueError } from "./factory";
+export { ClientCreator, _InstanceFactory } from "./client-creator";
+export { ProtocolToConsumerAdapter, ConsumerToProtocolAdapter } from "./protocol-adapters";
+export type { DataReceiver } from "./protocol-adapters";
+export type { ClientCreatorReactor, ClientCreatorUNIXOptions } from "./client-creator";
 
 // --- UDP, processes and threads (twisted.internet.udp, process, utils, threads) -----------------
 export { DatagramProtocol } from "./datagram-protocol";

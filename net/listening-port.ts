@@ -9,7 +9,7 @@ import { Failure } from "../core/failure";
 import { textOf } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { fail, succeed } from "../defer/functions";
-import { err } from "../log";
+import { err, msg } from "../log";
 import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { AlreadyListened, CannotListenError } from "./errors";
@@ -187,6 +187,7 @@ export class ListeningPort implements IListeningPortReady {
       return;
     }
     this.#state = "listening";
+    msg(`${logPrefixOf(this.factory)} starting on ${this.#logPort()}`);
     if (this.#stopAfterBind) {
       this.#close();
       return;
@@ -194,6 +195,20 @@ export class ListeningPort implements IListeningPortReady {
     const waiters = this.#waiters.splice(0);
     for (const d of waiters) d.callback(this);
   };
+
+  /** The port as Twisted's log messages show it: the number bound, or the UNIX path (quoted when `quoted`). */
+  #logPort(quoted = true): string {
+    const port = this.#kind.port;
+    if (typeof port === "string") return quoted ? `'${port}'` : port;
+    const host = this.#host as { port?: unknown } | null;
+    return String(host !== null && typeof host.port === "number" ? host.port : port);
+  }
+
+  /** Twisted's port `_type`: "TCP", "TLS" or "UNIX". */
+  #logType(): string {
+    if (typeof this.#kind.port === "string") return "UNIX";
+    return this.#kind.event === "secureConnection" ? "TLS" : "TCP";
+  }
 
   readonly #onServerError = (e: Error): void => {
     if (this.#state === "binding") this.#bindFailed(e);
@@ -248,8 +263,10 @@ export class ListeningPort implements IListeningPortReady {
     const server = this.#server;
     if (server === null) return;
     this.#server = null;
+    const wasListening = this.#state === "listening";
     this.#state = "idle";
     untrack(this.reactor, this);
+    if (wasListening) msg(`(${this.#logType()} Port ${this.#logPort(false)} Closed)`);
     server.off(this.#kind.event, this.#onConnection);
     // close() shuts the listening socket now; its callback would wait for every open connection
     // to end, which Twisted's stopListening does not.
@@ -272,4 +289,17 @@ export class ListeningPort implements IListeningPortReady {
       });
     }
   }
+}
+
+/** Twisted's `_getLogPrefix`: the factory's `logPrefix()` when it has one, else its class name. */
+function logPrefixOf(factory: IProtocolFactory): string {
+  const f = factory as { logPrefix?: unknown };
+  if (typeof f.logPrefix === "function") {
+    try {
+      return String((f.logPrefix as () => unknown).call(factory));
+    } catch {
+      // a throwing logPrefix falls back to the class name
+    }
+  }
+  return (factory as object).constructor.name;
 }

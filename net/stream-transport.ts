@@ -98,6 +98,9 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   #streaming = false;
   #producerPaused = false;
   #pullScheduled = false;
+  /** Reading is paused (pauseProducing): the peer's FIN waits in #endPending until resumed. */
+  #readPaused = false;
+  #endPending = false;
 
   /** @internal */
   constructor(reactor: Reactor, socket: net.Socket, protocol: IProtocol, options: StreamTransportOptions) {
@@ -305,6 +308,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     }
   };
 
+  /** Unregisters the producer, then closes the connection (Twisted's `FileDescriptor.stopConsuming`). */
+  readonly stopConsuming = (): void => {
+    this.unregisterProducer();
+    this.loseConnection();
+  };
+
   /** Unregisters the producer; a pending `loseConnection()` then goes ahead. */
   readonly unregisterProducer = (): void => {
     this.#producer = null;
@@ -316,12 +325,23 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   /** Stops reading: no `dataReceived` until `resumeProducing()`. */
   readonly pauseProducing = (): void => {
-    if (!this.#lost) this.#socket.pause();
+    if (this.#lost) return;
+    this.#readPaused = true;
+    this.#socket.pause();
   };
 
-  /** Reads again after `pauseProducing()`. */
+  /**
+   * Reads again after `pauseProducing()`. The end of the peer's data, if it came while paused, is
+   * noticed now (on the next tick), as Twisted's reactors notice a close only while reading.
+   */
   readonly resumeProducing = (): void => {
-    if (!this.#lost) this.#socket.resume();
+    if (this.#lost) return;
+    this.#readPaused = false;
+    this.#socket.resume();
+    if (this.#endPending) {
+      this.#endPending = false;
+      process.nextTick(this.#onEnd);
+    }
   };
 
   /** Closes the connection (as `loseConnection()`). */
@@ -334,7 +354,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (this.#lost) return;
     this.#writeClosed = true;
     this.#socket.destroy();
-    this.#deliverLost(new Failure(new ConnectionLost("Connection lost: the reactor stopped.")));
+    this.#deliverLost(new Failure(new ConnectionLost("the reactor stopped")));
   }
 
   /** Ends the connection because a callback threw `e` (already logged). @internal */
@@ -386,6 +406,10 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   readonly #onEnd = (): void => {
     if (this.#lost || this.#callbackError !== undefined) return;
+    if (this.#readPaused) {
+      this.#endPending = true; // handled by resumeProducing
+      return;
+    }
     if (this.#halfCloseable && !this.#disconnecting) {
       try {
         const r = (this.#protocol as unknown as { readConnectionLost(): unknown }).readConnectionLost();
@@ -447,7 +471,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     else if (this.#aborted) reason = withoutStack(() => new ConnectionAborted());
     else if (this.#socketError !== undefined) reason = withoutStack(() => lostReason(this.#socketError!, this.#socket, this.#secure));
     else if (this.#writeClosed || this.#disconnecting) reason = (cleanClose ??= withoutStack(() => new ConnectionDone()));
-    else reason = (peerClosed ??= withoutStack(() => new ConnectionLost("Connection to the other side was lost in a non-clean fashion: closed.")));
+    else reason = (peerClosed ??= withoutStack(() => new ConnectionLost("closed")));
     this.#deliverLost(new Failure(reason));
   };
 
@@ -611,7 +635,7 @@ function lostReason(e: Error, socket: net.Socket, secure: boolean): unknown {
   if (socket instanceof tls.TLSSocket && !secure) return e;
   if (e instanceof ConnectionLost) return e;
   const code = (e as NodeJS.ErrnoException).code;
-  return new ConnectionLost(`Connection to the other side was lost in a non-clean fashion: ${code ?? e.message}.`, {
+  return new ConnectionLost(code ?? e.message, {
     cause: e,
   });
 }

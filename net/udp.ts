@@ -38,8 +38,11 @@ export class InvalidAddressError extends ValueError {
 
 /** A datagram longer than the protocol allows (IPv4: 65,507 bytes). */
 export class MessageLengthError extends NamedError {
-  constructor(message = "message too long") {
-    super(message);
+  /** The start of the message (Twisted's `MESSAGE`). */
+  static MESSAGE = "Message is too long to send";
+  /** @param message - appended as Twisted's: "Message is too long to send: <message>." */
+  constructor(message?: string) {
+    super(message ? `${MessageLengthError.MESSAGE}: ${message}.` : `${MessageLengthError.MESSAGE}.`);
   }
 }
 
@@ -299,7 +302,7 @@ export class UDPPort implements IListeningPort {
 
   #checkLength(buf: Buffer): void {
     const limit = this.#maxDatagram;
-    if (buf.length > limit) throw new MessageLengthError(`message too long: ${buf.length} bytes (at most ${limit})`);
+    if (buf.length > limit) throw new MessageLengthError(`${buf.length} bytes (at most ${limit})`);
   }
 
   readonly #onSent = (e: Error | null): void => {

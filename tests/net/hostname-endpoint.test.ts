@@ -91,7 +91,7 @@ describe("net/hostname-endpoint", () => {
     expect(d.called).to.equal(false);
     reactor.tcpClients[1].result.connectionFails(new ConnectionRefusedError("second"));
     const f = failureOf(d, ConnectionRefusedError);
-    expect((f.value as Error).message).to.equal("second");
+    expect((f.value as Error).message).to.equal("Connection was refused by other side: second.");
   });
 
   it("cancelled while connecting: every pending attempt is stopped, no more are started (test_endpointConnectingCancelled)", () => {
@@ -126,7 +126,7 @@ describe("net/hostname-endpoint", () => {
   it("a name with no addresses: DNSLookupError", () => {
     const { endpoint } = endpointFor([]);
     const f = failureOf(endpoint.connect(factory()), DNSLookupError);
-    expect((f.value as Error).message).to.equal("no results for hostname lookup: www.example.com");
+    expect((f.value as Error).message).to.equal("DNS lookup failed: no results for hostname lookup: www.example.com.");
   });
 
   it("an asynchronous resolution: connects once it is done; cancelled before, nothing is attempted", async () => {

@@ -140,7 +140,7 @@ describe("StringTransportWithDisconnection", () => {
     expect(p.connected).to.equal(false);
     expect(t.connected).to.equal(false);
     expect((p.closedReason as Failure).check(ConnectionDone)).to.equal(ConnectionDone);
-    expect(((p.closedReason as Failure).value as Error).message).to.equal("Bye.");
+    expect(((p.closedReason as Failure).value as Error).message).to.equal("Connection was closed cleanly: Bye..") // str(ConnectionDone("Bye.")) in Twisted;
   });
 });
 
