@@ -10,7 +10,7 @@ import type { ITransport } from "../net/interfaces";
 import { LoopingCall } from "../task/looping-call";
 
 /** What `FakeDatagramTransport.write` records as the address when none is given (Twisted's `noAddr`). */
-const NO_ADDR: unique symbol = Symbol("noAddr");
+const NO_ADDR = Symbol("noAddr");
 
 /**
  * A datagram transport that records what is written: each `write(packet, addr)` appends
@@ -18,12 +18,12 @@ const NO_ADDR: unique symbol = Symbol("noAddr");
  */
 export class FakeDatagramTransport {
   /** The address recorded for a write without one. */
-  static readonly noAddr: typeof NO_ADDR = NO_ADDR;
+  static readonly noAddr: symbol = NO_ADDR;
   /** Each write's packet and address, in order. */
-  written: Array<[Buffer | Uint8Array | string, [string, number] | typeof NO_ADDR]> = [];
+  written: Array<[Buffer | Uint8Array | string, [string, number] | symbol]> = [];
 
   /** Records `packet` and `addr`. */
-  write = (packet: Buffer | Uint8Array | string, addr: [string, number] | typeof NO_ADDR = NO_ADDR): void => {
+  write = (packet: Buffer | Uint8Array | string, addr: [string, number] | symbol = NO_ADDR): void => {
     this.written.push([packet, addr]);
   };
 }
