@@ -272,6 +272,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     this.#secure = false;
     this.#socket = upgraded;
     this.#attach(upgraded);
+    if (this.#readPaused) upgraded.pause(); // paused before the upgrade: still paused after it
     if (this.#noDelay) raw.setNoDelay(true);
   };
 

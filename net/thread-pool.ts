@@ -354,12 +354,12 @@ function resolveModule(module: unknown): string {
     try {
       resolved = require.resolve(module, { paths: [cwd] });
     } catch {
-      resolved = module;
+      return module; // not cached: a package installed later is found then
     }
     resolvedPackages.set(key, resolved);
   }
   return resolved;
 }
 
-/** Package names resolved from a working directory: resolving reads the file system. */
+/** Package names resolved from a working directory (resolving reads the file system); only successes are kept. */
 const resolvedPackages = new Map<string, string>();

@@ -29,9 +29,19 @@ function onUnhandledRejection(reason: unknown): void {
 }
 
 export const mochaHooks = {
-  beforeAll(): void {
+  async beforeAll(): Promise<void> {
     // As trial: the global reactor runs for the whole run, so a test may use it as a program does.
-    if (!reactor.running && running === null) running = reactor.run();
+    // (Root hooks run once per process: a stopped reactor cannot run again, so no --parallel.)
+    if (!reactor.running && running === null) {
+      const before = { SIGINT: process.listeners("SIGINT"), SIGTERM: process.listeners("SIGTERM") };
+      running = reactor.run();
+      await new Promise<void>((resolve) => reactor.callWhenRunning(resolve));
+      // Ctrl-C and SIGTERM still end the test run: the reactor's own handlers (which only stop
+      // the reactor) are taken off again.
+      for (const sig of ["SIGINT", "SIGTERM"] as const) {
+        for (const l of process.listeners(sig)) if (!before[sig].includes(l)) process.off(sig, l);
+      }
+    }
     _startCapturingErrors();
     process.on("unhandledRejection", onUnhandledRejection);
   },

@@ -135,6 +135,35 @@ describe("net/tls", function () {
       await port.stopListening();
     });
 
+    it("a transport paused before startTLS stays paused after it: nothing is delivered until resumed", async () => {
+      class PausingServer extends StartTLSServer {
+        override dataReceived(data: Buffer): void {
+          if (this.text === "" && data.toString() === "STARTTLS\n") this.transport!.pauseProducing();
+          super.dataReceived(data);
+        }
+      }
+      StartTLSServer.options = pem;
+      const sf = new ServerRecorderFactory(PausingServer);
+      const port = r.listenTCP(0, sf, { interface: "127.0.0.1" });
+      const number = await boundPort(port);
+      const cf = new RecordingClientFactory(Recorder);
+      r.connectTCP("127.0.0.1", number, cf);
+      const client = await connected(cf);
+      const server = await sf.nth(0);
+      client.transport!.write("STARTTLS\n");
+      await client.received(3);
+      (client.transport as ITLSTransport).startTLS({ ca: pem.cert, hostname: "localhost" });
+      client.transport!.write("while paused");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.text).to.equal("");
+      (server.transport as unknown as { resumeProducing(): void }).resumeProducing();
+      await server.received(12);
+      expect(server.text).to.equal("while paused");
+      client.transport!.loseConnection();
+      await server.lost;
+      await port.stopListening();
+    });
+
     it("a failed handshake after startTLS is connectionLost with the TLS error", async () => {
       StartTLSServer.options = pem;
       const sf = new ServerRecorderFactory(StartTLSServer);
