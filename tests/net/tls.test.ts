@@ -138,7 +138,7 @@ describe("net/tls", function () {
     it("a transport paused before startTLS stays paused after it: nothing is delivered until resumed", async () => {
       class PausingServer extends StartTLSServer {
         override dataReceived(data: Buffer): void {
-          if (this.text === "" && data.toString() === "STARTTLS\n") this.transport!.pauseProducing();
+          if (this.text === "" && data.toString() === "STARTTLS\n") (this.transport as unknown as { pauseProducing(): void }).pauseProducing();
           super.dataReceived(data);
         }
       }
