@@ -113,9 +113,10 @@ describe("net/tls", function () {
       }
     }
 
-    it("upgrades both sides: what was written before goes in the clear, the rest encrypted", async () => {
+    /** A client and a server of class `S` over TCP, the client having asked for STARTTLS and read "OK". */
+    async function askForTLS(S: typeof StartTLSServer): Promise<{ port: ListeningPort; client: Recorder; server: StartTLSServer }> {
       StartTLSServer.options = pem;
-      const sf = new ServerRecorderFactory(StartTLSServer);
+      const sf = new ServerRecorderFactory(S);
       const port = r.listenTCP(0, sf, { interface: "127.0.0.1" });
       const number = await boundPort(port);
       const cf = new RecordingClientFactory(Recorder);
@@ -124,6 +125,11 @@ describe("net/tls", function () {
       const server = await sf.nth(0);
       client.transport!.write("STARTTLS\n");
       await client.received(3);
+      return { port, client, server };
+    }
+
+    it("upgrades both sides: what was written before goes in the clear, the rest encrypted", async () => {
+      const { port, client, server } = await askForTLS(StartTLSServer);
       expect(client.text).to.equal("OK\n");
       (client.transport as ITLSTransport).startTLS({ ca: pem.cert, hostname: "localhost" });
       client.transport!.write("now encrypted");
@@ -142,16 +148,7 @@ describe("net/tls", function () {
           super.dataReceived(data);
         }
       }
-      StartTLSServer.options = pem;
-      const sf = new ServerRecorderFactory(PausingServer);
-      const port = r.listenTCP(0, sf, { interface: "127.0.0.1" });
-      const number = await boundPort(port);
-      const cf = new RecordingClientFactory(Recorder);
-      r.connectTCP("127.0.0.1", number, cf);
-      const client = await connected(cf);
-      const server = await sf.nth(0);
-      client.transport!.write("STARTTLS\n");
-      await client.received(3);
+      const { port, client, server } = await askForTLS(PausingServer);
       (client.transport as ITLSTransport).startTLS({ ca: pem.cert, hostname: "localhost" });
       client.transport!.write("while paused");
       await new Promise((resolve) => setTimeout(resolve, 200));
