@@ -4,8 +4,10 @@
  * @module
  */
 import { inspect } from "node:util";
+import { bindMethods } from "../core/bind";
 import type { Failure } from "../core/failure";
 import type { IDelayedCall, IReactorTime } from "../core/interfaces";
+import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import type { Address } from "./address";
 import { ClientFactory } from "./factory";
@@ -105,12 +107,10 @@ export class ClientCreator<P extends Protocol, A extends unknown[] = []> {
     this.reactor = reactor;
     this.protocolClass = protocolClass;
     if (typeof protocolClass !== "function") {
-      throw new TypeError(`ClientCreator: protocolClass must be a protocol class, got ${String(protocolClass)}`);
+      throw new TypeError(`ClientCreator: protocolClass must be a protocol class, got ${describeValue(protocolClass)}`);
     }
     this.args = args;
-    this.connectTCP = this.connectTCP.bind(this);
-    this.connectUNIX = this.connectUNIX.bind(this);
-    this.connectSSL = this.connectSSL.bind(this);
+    bindMethods(this as ClientCreator<P, A>, ["connectTCP", "connectUNIX", "connectSSL"]);
   }
 
   /**

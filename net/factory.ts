@@ -5,6 +5,7 @@
  */
 import type { Failure } from "../core/failure";
 import type { IDelayedCall, IReactorTime } from "../core/interfaces";
+import { bindMethods } from "../core/bind";
 import { NamedError } from "../core/named-error";
 import { textOf } from "../core/validate";
 import { inspect } from "node:util";
@@ -14,15 +15,6 @@ import type { Address } from "./address";
 import { NotConnectingError } from "./errors";
 import type { IConnector, IProtocolFactory } from "./interfaces";
 import type { Protocol, ProtocolClass } from "./protocol";
-
-/** Makes each of `names` an own property of `obj`, bound to it (the most derived override). */
-function bindMethods(obj: object, names: readonly string[]): void {
-  const o = obj as Record<string, unknown>;
-  for (const name of names) {
-    const f = o[name];
-    if (typeof f === "function") o[name] = (f as (...a: unknown[]) => unknown).bind(obj);
-  }
-}
 
 /** The namespace of the "Starting factory" / "Stopping factory" events (Twisted's `Factory._log`). */
 const FACTORY_NAMESPACE = "twisted.internet.protocol.Factory";

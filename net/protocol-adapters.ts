@@ -4,6 +4,7 @@
  * zope adaptation (`IConsumer(protocol)`); here they are constructed explicitly.
  * @module
  */
+import { bindMethods } from "../core/bind";
 import type { Failure } from "../core/failure";
 import type { Data, IConsumer, IProducer, IProtocol, ITransport } from "./interfaces";
 
@@ -23,9 +24,7 @@ export type DataReceiver = Pick<IProtocol, "dataReceived">;
 export class ProtocolToConsumerAdapter implements IConsumer {
   /** @param original - the adapted protocol (Twisted's `Adapter.original`). */
   constructor(readonly original: DataReceiver) {
-    this.write = this.write.bind(this);
-    this.registerProducer = this.registerProducer.bind(this);
-    this.unregisterProducer = this.unregisterProducer.bind(this);
+    bindMethods(this as ProtocolToConsumerAdapter, ["write", "registerProducer", "unregisterProducer"]);
   }
 
   /** Hands `data` to the protocol's `dataReceived`. */
@@ -58,10 +57,7 @@ export class ConsumerToProtocolAdapter implements IProtocol {
 
   /** @param original - the adapted consumer (Twisted's `Adapter.original`). */
   constructor(readonly original: Pick<IConsumer, "write">) {
-    this.dataReceived = this.dataReceived.bind(this);
-    this.connectionLost = this.connectionLost.bind(this);
-    this.makeConnection = this.makeConnection.bind(this);
-    this.connectionMade = this.connectionMade.bind(this);
+    bindMethods(this as ConsumerToProtocolAdapter, ["dataReceived", "connectionLost", "makeConnection", "connectionMade"]);
   }
 
   /** Writes `data` to the consumer. */

@@ -61,7 +61,8 @@ export function watchResult(result: unknown, what: string): void {
  * Invariants: the protocol's `connectionLost` runs exactly once, after `connected` was set to
  * false; afterwards writes are ignored. Writes made in one turn of Node's loop go out together
  * (one system call: see `#flush`): on the next tick, or, for what `dataReceived` wrote, as it
- * returns. An exception thrown by a protocol callback is logged and drops this connection only: `connectionLost` then gets a Failure of that exception.
+ * returns. An exception thrown by a protocol callback is logged and drops this connection only:
+ * `connectionLost` then gets a Failure of that exception.
  *
  * Made by ports and connectors, never directly.
  */

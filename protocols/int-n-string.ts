@@ -5,7 +5,8 @@
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError, StringTooLongError } from "./errors";
-import { bindMethods, forwardProducing, receivedData, toBuffer } from "./pauseable";
+import { bindMethods } from "../core/bind";
+import { forwardProducing, receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 

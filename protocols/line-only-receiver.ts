@@ -4,7 +4,8 @@
  */
 import { Protocol } from "../net/protocol";
 import { NotImplementedError } from "./errors";
-import { bindMethods, findDelimiter, isDisconnecting, receivedData, toBuffer } from "./pauseable";
+import { bindMethods } from "../core/bind";
+import { findDelimiter, isDisconnecting, receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 

@@ -5,7 +5,8 @@
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError } from "./errors";
-import { bindMethods, findDelimiter, forwardProducing, isDisconnecting, receivedData, toBuffer } from "./pauseable";
+import { bindMethods } from "../core/bind";
+import { findDelimiter, forwardProducing, isDisconnecting, receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from("\r\n");

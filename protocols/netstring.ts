@@ -5,7 +5,8 @@
 import { Protocol } from "../net/protocol";
 import type { ITransport } from "../net/interfaces";
 import { IncompleteNetstring, NetstringParseError, NotImplementedError } from "./errors";
-import { bindMethods, receivedData, toBuffer } from "./pauseable";
+import { bindMethods } from "../core/bind";
+import { receivedData, toBuffer } from "./pauseable";
 
 const EMPTY = Buffer.alloc(0);
 const COLON = 0x3a;

@@ -36,15 +36,6 @@ export function toBuffer(data: Buffer | Uint8Array | string, what: string): Buff
   throw new TypeError(`${what} must be a Buffer, Uint8Array or string, got ${typeof data}`);
 }
 
-/** Binds each named method of `self` to it, so that it can be passed as a value. @internal */
-export function bindMethods<T extends object>(self: T, names: ReadonlyArray<keyof T & string>): void {
-  const record = self as Record<string, unknown>;
-  for (const name of names) {
-    const f = record[name];
-    if (typeof f === "function") record[name] = f.bind(self);
-  }
-}
-
 /**
  * Where `delim` first occurs in `buf` at or after `from`, or -1. Searches for its first byte
  * with `indexOf(number)` (several times cheaper than `indexOf(Buffer)` for short lines), then

@@ -18,7 +18,7 @@ import type {
   IPushProducer,
 } from "../net/interfaces";
 import { Protocol } from "../net/protocol";
-import { bindMethods } from "./pauseable";
+import { bindMethods } from "../core/bind";
 
 /** `"<wrapped's logPrefix() or class name> (<wrapper's class name>)"`, as Twisted's _wrappedLogPrefix. */
 function wrappedLogPrefix(wrapper: object, wrapped: unknown): string {

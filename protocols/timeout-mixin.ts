@@ -4,7 +4,7 @@
  */
 import type { IDelayedCall } from "../core/interfaces";
 import { reactor } from "../reactor";
-import { bindMethods } from "./pauseable";
+import { bindMethods } from "../core/bind";
 
 /** The members `TimeoutMixin` adds to a class. */
 export interface TimeoutMixinMembers {

@@ -10,7 +10,7 @@ import type { Address } from "../net/address";
 import type { Data, IProtocolFactory } from "../net/interfaces";
 import type { Protocol } from "../net/protocol";
 import { reactor } from "../reactor";
-import { bindMethods } from "./pauseable";
+import { bindMethods } from "../core/bind";
 import { ProtocolWrapper, WrappingFactory, type ProtocolWrapperClass } from "./protocol-wrapper";
 
 function checkPeriod(caller: string, period: unknown): asserts period is number | null {
