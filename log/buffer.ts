@@ -3,6 +3,7 @@
  * @module
  */
 
+import { bindMethods } from "../core/bind";
 import type { LogEvent, Observer } from "./event";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -51,7 +52,7 @@ export class LimitedHistoryLogObserver {
     };
     const self = Object.setPrototypeOf(observer, new.target.prototype) as LimitedHistoryLogObserver;
     BUFFERS.set(self, state);
-    self.replayTo = self.replayTo.bind(self);
+    bindMethods(self, ["replayTo"]);
     return self;
   }
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { bindMethods } from "../core/bind";
 import type { LogEvent, Observer } from "./event";
 import { InvalidLogLevelError, LogLevel } from "./levels";
 import { bitbucketLogObserver } from "./observers";
@@ -134,9 +135,7 @@ export class LogLevelFilterPredicate {
     const self = Object.setPrototypeOf(predicate, new.target.prototype) as LogLevelFilterPredicate;
     self.defaultLogLevel = defaultLogLevel;
     LEVELS.set(self, new Map([["", defaultLogLevel]]));
-    self.logLevelForNamespace = self.logLevelForNamespace.bind(self);
-    self.setLogLevelForNamespace = self.setLogLevelForNamespace.bind(self);
-    self.clearLogLevels = self.clearLogLevels.bind(self);
+    bindMethods(self, ["logLevelForNamespace", "setLogLevelForNamespace", "clearLogLevels"]);
     return self;
   }
 

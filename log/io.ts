@@ -3,6 +3,7 @@
  * @module
  */
 
+import { bindMethods } from "../core/bind";
 import { LogLevel } from "./levels";
 import type { Logger } from "./logger";
 
@@ -41,10 +42,7 @@ export class LoggingFile {
     this.log = logger;
     this.level = level;
     this.#encoding = encoding ?? "utf-8";
-    this.write = this.write.bind(this);
-    this.writelines = this.writelines.bind(this);
-    this.flush = this.flush.bind(this);
-    this.close = this.close.bind(this);
+    bindMethods(this, ["write", "writelines", "flush", "close"]);
   }
 
   /** Whether {@link close} was called. */

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { bindMethods } from "../core/bind";
 import { makeEvent, toFailure, type LogEvent, type Observer } from "./event";
 import { formatValue } from "./format";
 import { addObserver, publish, registeredObservers, removeObserver, setGlobalPublisher, traceOf } from "./publisher";
@@ -39,8 +40,7 @@ export class LogPublisher {
     const publisher = (event: LogEvent): void => deliverAll(self, list, event);
     const self = Object.setPrototypeOf(publisher, new.target.prototype) as LogPublisher;
     OBSERVERS.set(self, list);
-    self.addObserver = self.addObserver.bind(self);
-    self.removeObserver = self.removeObserver.bind(self);
+    bindMethods(self, ["addObserver", "removeObserver"]);
     for (const o of observers) self.addObserver(o);
     return self;
   }
@@ -125,8 +125,7 @@ function deliverAll(publisher: LogPublisher, observers: readonly Observer[], eve
  */
 export const globalLogPublisher: LogPublisher = (() => {
   const self = Object.setPrototypeOf((event: LogEvent): void => publish(event), LogPublisher.prototype) as LogPublisher;
-  self.addObserver = self.addObserver.bind(self);
-  self.removeObserver = self.removeObserver.bind(self);
+  bindMethods(self, ["addObserver", "removeObserver"]);
   return self;
 })();
 setGlobalPublisher(globalLogPublisher);

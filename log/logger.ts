@@ -3,6 +3,7 @@
  * @module
  */
 
+import { bindMethods } from "../core/bind";
 import { inspect } from "node:util";
 import { Failure } from "../core/failure";
 import { makeEvent, toFailure, type LogEvent, type Observer } from "./event";
@@ -62,13 +63,7 @@ export class Logger {
     this.#namespace = namespace ?? undefined;
     this.#source = source === undefined ? null : source;
     this.#observer = observer ?? undefined;
-    this.emit = this.emit.bind(this);
-    this.debug = this.debug.bind(this);
-    this.info = this.info.bind(this);
-    this.warn = this.warn.bind(this);
-    this.error = this.error.bind(this);
-    this.critical = this.critical.bind(this);
-    this.failure = this.failure.bind(this);
+    bindMethods(this, ["emit", "debug", "info", "warn", "error", "critical", "failure"]);
   }
 
   /**

@@ -2,6 +2,7 @@
  * `MemoryReactor`, `MemoryReactorClock` and `RaisingMemoryReactor`, as `twisted.internet.testing`.
  * @module
  */
+import { bindMethods } from "../core/bind";
 import type { IDelayedCall, IReactorTime, TriggerId } from "../core/interfaces";
 import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
@@ -33,10 +34,7 @@ export class FakePort implements IListeningPortReady {
 
   constructor(hostAddress: Address) {
     this.#address = hostAddress;
-    this.getHost = this.getHost.bind(this);
-    this.stopListening = this.stopListening.bind(this);
-    this.startListening = this.startListening.bind(this);
-    this.whenListening = this.whenListening.bind(this);
+    bindMethods(this, ["getHost", "stopListening", "startListening", "whenListening"]);
   }
 
   /** The address given at creation. */
@@ -86,10 +84,7 @@ export class FakeConnector implements IConnector {
 
   constructor(address: Address) {
     this.#address = address;
-    this.stopConnecting = this.stopConnecting.bind(this);
-    this.disconnect = this.disconnect.bind(this);
-    this.connect = this.connect.bind(this);
-    this.getDestination = this.getDestination.bind(this);
+    bindMethods(this, ["stopConnecting", "disconnect", "connect", "getDestination"]);
   }
 
   /** Records it (`stoppedConnecting`). */
