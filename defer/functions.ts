@@ -5,7 +5,8 @@
  */
 import { NotACoroutineError } from "./errors";
 import { checkCallable, describeValue, isThenable } from "../core/validate";
-import { Deferred, _getDebugging, _isDeferred, _setDebugging } from "./deferred";
+import { Deferred, _isDeferred } from "./deferred";
+import { _getDebugging, _setDebugging } from "./callback-chain";
 import { Failure } from "../core/failure";
 import { driveGenerator, isGenerator } from "./inline-callbacks";
 

@@ -1,5 +1,5 @@
 /**
- * The steps of a Deferred's callback chain, as deferred.ts stores and runs them.
+ * The steps of a Deferred's callback chain, as callback-chain.ts stores and runs them.
  *
  * The common step, `addCallback(f)` with no extra arguments, is stored as the bare function;
  * every other one (errbacks, extra arguments, addBoth, addCallbacks) as an {@link Entry}.
