@@ -22,6 +22,12 @@ import { track, untrack } from "./registry";
  */
 const CONCAT_LIMIT = 16 * 1024;
 
+/** A turn's write array that held more writes than this is let go rather than kept for reuse. */
+const KEPT_WRITE_SLOTS = 1024;
+
+/** What a sent write's slot holds (the chunk itself would be kept alive until overwritten). */
+const EMPTY: Data = "";
+
 /** How a transport reports that its connection ended (the connector tells its factory). */
 export type LostHook = (reason: Failure) => void;
 
@@ -77,8 +83,13 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   /** The protocol implements IHalfCloseableProtocol. */
   readonly #halfCloseable: boolean;
   #secure: boolean;
-  /** Writes of this turn of the loop, sent together on the next tick (see #flush). */
+  /**
+   * Writes of this turn of the loop, sent together (see #flush): the first #pendingCount slots.
+   * Sent slots are cleared, not cut off: `length = 0` gives an array's storage back, and the
+   * next turn's first write would allocate it again.
+   */
   #pending: Data[] = [];
+  #pendingCount = 0;
   #spare: Data[] = [];
   #pendingBytes = 0;
   #flushScheduled = false;
@@ -147,7 +158,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       this.#flushScheduled = true;
       if (!this.#delivering) process.nextTick(this.#flush);
     }
-    this.#pending.push(data);
+    this.#pending[this.#pendingCount++] = data;
     this.#pendingBytes += size;
     if (this.#pendingBytes >= CONCAT_LIMIT) {
       // Enough to go now: as with raw node:net, the socket's answer says whether to pause (a
@@ -486,7 +497,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    */
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    if (this.#pending.length === 0) return;
+    if (this.#pendingCount === 0) return;
     const ok = this.#send();
     // The producer was paused when these were written; if the socket took them all (a write
     // that completes at once), no 'drain' will come: resume it now.
@@ -495,20 +506,20 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   /** Writes what is pending (see #flush); returns false when the socket is past its high-water mark. */
   #send(): boolean {
-    const pending = this.#pending;
-    const n = pending.length;
+    const n = this.#pendingCount;
     if (n === 0) return true;
+    const pending = this.#pending;
     const bytes = this.#pendingBytes;
+    // Writes made while these go out (a synchronous 'drain' resuming a producer) go to the other array.
     this.#pending = this.#spare;
-    this.#spare = pending;
+    this.#spare = n > KEPT_WRITE_SLOTS ? [] : pending;
+    this.#pendingCount = 0;
     this.#pendingBytes = 0;
     const s = this.#socket;
+    let ok = true;
     if (this.#lost || s.destroyed) {
-      pending.length = 0;
-      return true;
-    }
-    let ok: boolean;
-    if (n === 1) {
+      // Dropped.
+    } else if (n === 1) {
       ok = s.write(pending[0]);
     } else if (bytes <= CONCAT_LIMIT) {
       const parts: Uint8Array[] = new Array<Uint8Array>(n);
@@ -523,7 +534,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       s.uncork();
       ok = !s.writableNeedDrain;
     }
-    pending.length = 0;
+    if (n <= KEPT_WRITE_SLOTS) for (let i = 0; i < n; i++) pending[i] = EMPTY;
     return ok;
   }
 

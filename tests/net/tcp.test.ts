@@ -202,6 +202,30 @@ describe("net/tcp", () => {
       }
     });
 
+    it("turn after turn, every write arrives once and in order (a burst of 3,000 small writes, then small turns)", async () => {
+      const { server, client } = await pair();
+      const t = client.transport!;
+      let expected = "";
+      // One turn with more writes than the transport keeps room for (and past the 16 KiB at
+      // which writes go out at once), then turns of one, two and three writes.
+      for (let i = 0; i < 3000; i++) {
+        const piece = `${i % 10}`.repeat(7);
+        t.write(i % 2 === 0 ? piece : Buffer.from(piece));
+        expected += piece;
+      }
+      for (let turn = 1; turn <= 3; turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (let k = 0; k < turn; k++) {
+          t.write(`<${turn}.${k}>`);
+          expected += `<${turn}.${k}>`;
+        }
+      }
+      await server.received(expected.length);
+      expect(server.text).to.equal(expected);
+      t.loseConnection();
+      await Promise.all([client.lost, server.lost]);
+    });
+
     it("ignores writes once closing or closed", async () => {
       const { server, client } = await pair();
       client.transport!.write("a");
