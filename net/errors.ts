@@ -207,3 +207,18 @@ export class ProcessExitedAlready extends NamedError {
     super(message);
   }
 }
+
+/**
+ * `make()` without a stack trace. For reasons made in an I/O event (a socket's close, a child's
+ * exit), whose stack would show only Node's frames: capturing it was 6% of the CPU of a short
+ * connection, and 1.5% of a spawn (docs/design/net-transport.md). @internal
+ */
+export function withoutStack<E>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

@@ -16,7 +16,7 @@ import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import { Reactor } from "../reactor/reactor";
 import { installReactorMethod } from "./reactor-method";
-import { ProcessDone, ProcessExitedAlready, ProcessTerminated } from "./errors";
+import { ProcessDone, ProcessExitedAlready, ProcessTerminated, withoutStack } from "./errors";
 import type { Data } from "./interfaces";
 import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
 import { ProcessAddress, type IProcessTransport, type ProcessProtocol, type ProcessSignal } from "./process-protocol";
@@ -121,12 +121,13 @@ export class Process implements IProcessTransport {
       this.#watchPipe(fd, stream, spec);
     }
     child.on("exit", (code: number | null, signal: NodeJS.Signals | null) => {
+      // Made without a stack trace: it would show only Node's frames.
       if (signal !== null) {
-        this.status = osConstants.signals[signal] ?? 0;
-        this.#exited(new ProcessTerminated(null, signal, this.status));
+        const status = (this.status = osConstants.signals[signal] ?? 0);
+        this.#exited(withoutStack(() => new ProcessTerminated(null, signal, status)));
       } else {
-        this.status = (code ?? 0) << 8;
-        this.#exited(code === 0 ? new ProcessDone(this.status) : new ProcessTerminated(code, null, this.status));
+        const status = (this.status = (code ?? 0) << 8);
+        this.#exited(withoutStack(() => (code === 0 ? new ProcessDone(status) : new ProcessTerminated(code, null, status))));
       }
     });
     child.on("error", (e: Error) => {

@@ -12,7 +12,7 @@ import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
-import { ConnectionAborted, ConnectionDone, ConnectionLost } from "./errors";
+import { ConnectionAborted, ConnectionDone, ConnectionLost, withoutStack } from "./errors";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
 import { track, untrack } from "./registry";
 
@@ -619,20 +619,6 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
  */
 let cleanClose: ConnectionDone | undefined;
 let peerClosed: ConnectionLost | undefined;
-
-/**
- * `make()` without a stack trace: a reason made in a socket event would only show Node's frames,
- * and capturing them was 6% of the CPU of a short connection.
- */
-function withoutStack<E>(make: () => E): E {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return make();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
 
 function protocolName(p: IProtocol): string {
   const prefix = (p as { logPrefix?: () => string }).logPrefix;
