@@ -8,11 +8,12 @@ import { clientTLSOptions } from "./tls-options";
 import * as net from "node:net";
 import { Failure } from "../core/failure";
 import { describeValue, textOf } from "../core/validate";
-import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
-import { ConnectionAborted, ConnectionDone, ConnectionLost, withoutStack } from "./errors";
+import { ConnectionLost } from "./errors";
+import { abortedReason, cleanCloseReason, peerClosedReason, socketErrorReason } from "./close-reasons";
+import { protocolName, watchResult } from "./protocol-calls";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
 import { track, untrack } from "./registry";
 
@@ -39,23 +40,6 @@ export interface StreamTransportOptions {
   onLost?: LostHook;
   /** The socket is a TLS socket whose handshake is done. */
   secure?: boolean;
-}
-
-/**
- * Logs a failure of what a protocol callback returned (a Deferred or Promise is not waited on,
- * as Twisted, but its failure is never lost).
- */
-export function watchResult(result: unknown, what: string): void {
-  if (result === undefined || result === null) return;
-  if (result instanceof Deferred) {
-    result.addErrback((f: Failure) => {
-      err(f, what);
-    });
-  } else if (typeof (result as PromiseLike<unknown>).then === "function") {
-    (result as PromiseLike<unknown>).then(undefined, (e: unknown) => {
-      err(e, what);
-    });
-  }
 }
 
 /**
@@ -481,10 +465,10 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (this.#lost) return;
     let reason: unknown;
     if (this.#callbackError !== undefined) reason = this.#callbackError;
-    else if (this.#aborted) reason = withoutStack(() => new ConnectionAborted());
-    else if (this.#socketError !== undefined) reason = withoutStack(() => lostReason(this.#socketError!, this.#socket, this.#secure));
-    else if (this.#writeClosed || this.#disconnecting) reason = (cleanClose ??= withoutStack(() => new ConnectionDone()));
-    else reason = (peerClosed ??= withoutStack(() => new ConnectionLost("closed")));
+    else if (this.#aborted) reason = abortedReason();
+    else if (this.#socketError !== undefined) reason = socketErrorReason(this.#socketError, this.#socket, this.#secure);
+    else if (this.#writeClosed || this.#disconnecting) reason = cleanCloseReason();
+    else reason = peerClosedReason();
     this.#deliverLost(new Failure(reason));
   };
 
@@ -611,30 +595,4 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     }
     if (this.#onLost !== undefined) this.#onLost(reason);
   }
-}
-
-/**
- * The reasons of a clean close and of a peer that closed uncleanly: one instance each for every
- * connection, as Twisted's CONNECTION_DONE and CONNECTION_LOST (each Failure wrapping them is new).
- */
-let cleanClose: ConnectionDone | undefined;
-let peerClosed: ConnectionLost | undefined;
-
-function protocolName(p: IProtocol): string {
-  const prefix = (p as { logPrefix?: () => string }).logPrefix;
-  try {
-    return typeof prefix === "function" ? prefix.call(p) : p.constructor.name;
-  } catch {
-    return p.constructor.name;
-  }
-}
-
-/** The reason for a socket that closed with `e`: a TLS handshake error as itself, else ConnectionLost. */
-function lostReason(e: Error, socket: net.Socket, secure: boolean): unknown {
-  if (socket instanceof tls.TLSSocket && !secure) return e;
-  if (e instanceof ConnectionLost) return e;
-  const code = (e as NodeJS.ErrnoException).code;
-  return new ConnectionLost(code ?? e.message, {
-    cause: e,
-  });
 }
