@@ -8,6 +8,35 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Claims a slot, arms it, and on each wake calls `rearm` with a function that arms it again,
+ * until `cycles` wakes; counts the wakes that came before their deadline.
+ */
+async function wakeCycles(
+  thread: WakeThread,
+  cycles: number,
+  rearm: (arm: (ms: number) => void) => void,
+): Promise<{ wakes: number; early: number }> {
+  let wakes = 0;
+  let early = 0;
+  let due = 0;
+  await new Promise<void>((resolve) => {
+    const arm = (ms: number): void => {
+      due = performance.now() + ms;
+      thread.arm(slot, ms);
+    };
+    const slot = thread.claim(() => {
+      if (performance.now() < due) early++;
+      if (++wakes === cycles) {
+        thread.release(slot);
+        resolve();
+      } else rearm(arm);
+    });
+    arm(1);
+  });
+  return { wakes, early };
+}
+
 describe("WakeThread", () => {
   it("wakes its owner once the armed delay has passed, never before", async () => {
     const thread = WakeThread.get();
@@ -68,6 +97,34 @@ describe("WakeThread", () => {
     expect(early).to.equal(0);
     // The thread did not die (a dead thread wakes its owners once, then reactors use host timers).
     expect(WakeThread.get()).to.equal(thread);
+  });
+
+  it("re-armed at once from a wake, it needs no notify and still wakes on time; re-armed later, it is notified", async () => {
+    const thread = WakeThread.get()!;
+    const notify = Atomics.notify;
+    let notifies = 0;
+    Atomics.notify = ((array: Int32Array, index: number, count?: number): number => {
+      notifies++;
+      return notify(array, index, count);
+    }) as typeof Atomics.notify;
+    try {
+      // A wake whose owner arms again within the worker's recheck time (0.1 ms), for a deadline
+      // after it: the worker finds the deadline by itself.
+      const quick = await wakeCycles(thread, 30, (arm) => arm(1 + Math.random()));
+      expect(quick.early).to.equal(0);
+      expect(quick.wakes).to.equal(30);
+      const quickNotifies = notifies;
+      // Re-armed only after 5 ms: the worker sleeps without a timeout by then, so each arm wakes it.
+      notifies = 0;
+      const late = await wakeCycles(thread, 10, (arm) => setTimeout(() => arm(1), 5));
+      expect(late.early).to.equal(0);
+      expect(late.wakes).to.equal(10);
+      expect(notifies).to.be.at.least(9);
+      // Generous: on a loaded machine the owner may re-arm after the recheck; most do not.
+      expect(quickNotifies).to.be.below(25);
+    } finally {
+      Atomics.notify = notify;
+    }
   });
 
   it("stays alive in a process started with node's own flags (-r ts-node/register)", function () {
