@@ -1,14 +1,15 @@
 /**
  * The engine of `Deferred`: its state layout and the walk that runs its chain of steps, as
- * functions over the Deferred's internal fields (`_s0`…`_extra`, declared in deferred.ts,
+ * functions over the Deferred's internal fields (`__s0`…`__extra`, declared in deferred.ts,
  * hidden from the published types). deferred.ts holds the class and its public API.
  *
  * Design: the chain is a list of steps run by one loop ({@link runCallbacks}). Deferreds that
  * hand their result on (a callback returned a Deferred; `chainDeferred`) are walked with an
  * explicit stack, never by recursion, so chains of any depth fire and cancel in constant stack.
  * The object layout is kept small for programs holding millions. Plain fields, not `#private`
- * ones: those made `new` three times slower for a subclass (docs/design/deferred-layout.md has
- * the figures behind each choice).
+ * ones (those made `new` three times slower for a subclass), named with two underscores so that
+ * a subclass's own `_state` or `_result` cannot clash with them (docs/design/deferred-layout.md
+ * has the figures behind each choice).
  *
  * Invariants:
  * - a step runs at most once, in the order added; a fired Deferred keeps no step it has run;
@@ -32,9 +33,9 @@ import * as steps from "./steps";
 import type { Continuation as ContinuationStep, Fn } from "./steps";
 import type { Deferred } from "./deferred";
 
-// _state, a non-negative int32: three flag bits; the pause count in the four bits above them
-// (PAUSE_SPILLED when it is negative or too large for them: then it is _extra.paused); above
-// those, the index of the next step to run (_state >> HEAD_SHIFT). One field for all of this
+// .__state, a non-negative int32: three flag bits; the pause count in the four bits above them
+// (PAUSE_SPILLED when it is negative or too large for them: then it is .__extra.paused);
+// above those, the index of the next step to run (.__state >> HEAD_SHIFT). One field for all of this
 // keeps the object small, and a pause (every returned Deferred pauses its caller) allocates nothing.
 const CALLED = 1;
 const RUNNING = 2;
@@ -47,13 +48,13 @@ const PAUSE_MASK = PAUSE_SPILLED << PAUSE_SHIFT;
 const HEAD_SHIFT = 7;
 const HEAD_ONE = 1 << HEAD_SHIFT;
 const BELOW_HEAD = HEAD_ONE - 1;
-/** Steps a Deferred may hold at once (the head index must fit in _state). */
+/** Steps a Deferred may hold at once (the head index must fit in .__state). */
 const MAX_STEPS = 2 ** (31 - HEAD_SHIFT) - 1;
 
 /** What few Deferreds need: kept out of the object so the common one stays small. */
 export interface Extra {
   /**
-   * The pause count while it does not fit in _state: how many times pause() has been called
+   * The pause count while it does not fit in .__state: how many times pause() has been called
    * more than unpause() (negative after an unpause() too many, as in Twisted).
    */
   paused: number;
@@ -109,30 +110,30 @@ export function _getDebugging(): boolean {
 
 /** A fresh Deferred's internal fields (deferred.ts's constructor). */
 export function init(d: Deferred<unknown>, canceller: unknown): void {
-  d._s0 = undefined;
-  d._s1 = undefined;
-  d._s2 = undefined;
-  d._tail = 0;
-  d._result = canceller;
-  d._state = 0;
-  d._extra = undefined;
+  d.__s0 = undefined;
+  d.__s1 = undefined;
+  d.__s2 = undefined;
+  d.__tail = 0;
+  d.__result = canceller;
+  d.__state = 0;
+  d.__extra = undefined;
   if (debugging) extraInfo(d).debug = { creator: captureStack(), invoker: undefined };
 }
 
 /** Whether `d` has been fired. */
 export function isCalled(d: Deferred<unknown>): boolean {
-  return (d._state & CALLED) !== 0;
+  return (d.__state & CALLED) !== 0;
 }
 
 /** The pause count (see `Deferred.paused`). */
 export function pauseCount(d: Deferred<unknown>): number {
-  const count = (d._state & PAUSE_MASK) >> PAUSE_SHIFT;
-  return count === PAUSE_SPILLED ? (d._extra as Extra).paused : count;
+  const count = (d.__state & PAUSE_MASK) >> PAUSE_SHIFT;
+  return count === PAUSE_SPILLED ? (d.__extra as Extra).paused : count;
 }
 
 /** The current result; `undefined` before `d` is fired. */
 export function currentResult(d: Deferred<unknown>): unknown {
-  return (d._state & CALLED) !== 0 ? d._result : undefined;
+  return (d.__state & CALLED) !== 0 ? d.__result : undefined;
 }
 
 /** `d.pause()`. */
@@ -143,7 +144,7 @@ export function pause(d: Deferred<unknown>): void {
 /** `d.unpause()`: once no pause remains, runs the steps added meanwhile (if fired). */
 export function unpause(d: Deferred<unknown>): void {
   if (addPause(d, -1) !== 0) return;
-  if ((d._state & CALLED) !== 0) runCallbacks(d);
+  if ((d.__state & CALLED) !== 0) runCallbacks(d);
 }
 
 /** `source.chainDeferred(target)`: `target` will be fired with `source`'s result. */
@@ -157,8 +158,8 @@ export function chain(source: Deferred<unknown>, target: Deferred<unknown>): voi
  * had returned `source`. Used by inlineCallbacks (cancellation) and the Promise adapters.
  */
 export function adopt(target: Deferred<unknown>, source: Deferred<unknown>): void {
-  target._state |= CALLED;
-  target._result = source;
+  target.__state |= CALLED;
+  target.__result = source;
   chainOnto(target, source);
   runCallbacks(target);
 }
@@ -168,12 +169,12 @@ export function cancel(start: Deferred<unknown>): void {
   // Waiting on a Deferred: the cancel goes to the one at the end of the chain of waits. A loop,
   // not recursion, so a chain of any depth (10,000 nested returns) is cancelled in constant stack.
   let d = start;
-  while ((d._state & CALLED) !== 0) {
-    const r = d._result;
+  while ((d.__state & CALLED) !== 0) {
+    const r = d.__result;
     if (!isDeferred(r)) return; // already has a result: nothing to cancel
     d = r;
   }
-  const canceller = d._result as ((d: unknown) => void) | undefined;
+  const canceller = d.__result as ((d: unknown) => void) | undefined;
   if (canceller !== undefined) {
     try {
       canceller(d);
@@ -181,56 +182,56 @@ export function cancel(start: Deferred<unknown>): void {
       err(e, "Unexpected exception from canceller of Deferred:");
     }
   } else {
-    d._state |= SUPPRESS_ALREADY_CALLED;
+    d.__state |= SUPPRESS_ALREADY_CALLED;
   }
-  if ((d._state & CALLED) === 0) fire(d, new Failure(new CancelledError()));
+  if ((d.__state & CALLED) === 0) fire(d, new Failure(new CancelledError()));
 }
 
 /** What `toString` shows after the class name: "", " waiting on Deferred", " current result: …". */
 export function describeState(d: Deferred<unknown>): string {
-  if (d._extra?.chainedTo !== undefined) return " waiting on Deferred";
-  if ((d._state & CALLED) === 0) return "";
-  if (isDeferred(d._result)) return " waiting on Deferred";
-  return ` current result: ${describeValue(d._result)}`;
+  if (d.__extra?.chainedTo !== undefined) return " waiting on Deferred";
+  if ((d.__state & CALLED) === 0) return "";
+  if (isDeferred(d.__result)) return " waiting on Deferred";
+  return ` current result: ${describeValue(d.__result)}`;
 }
 
 /** Adds `n` (1 or -1) to the pause count and returns the new count. */
 function addPause(d: Deferred<unknown>, n: number): number {
-  const state = d._state;
+  const state = d.__state;
   const count = (state & PAUSE_MASK) >> PAUSE_SHIFT;
   const paused = count + n;
   if (count !== PAUSE_SPILLED && paused >= 0 && paused < PAUSE_SPILLED) {
-    d._state = state + n * PAUSE_ONE;
+    d.__state = state + n * PAUSE_ONE;
     return paused;
   }
   return addPauseSpilled(d, n);
 }
 
-/** The rare case of addPause: the count is, or goes, outside what _state's bits hold. */
+/** The rare case of addPause: the count is, or goes, outside what .__state's bits hold. */
 function addPauseSpilled(d: Deferred<unknown>, n: number): number {
-  const state = d._state;
+  const state = d.__state;
   const count = (state & PAUSE_MASK) >> PAUSE_SHIFT;
-  const paused = (count === PAUSE_SPILLED ? (d._extra as Extra).paused : count) + n;
+  const paused = (count === PAUSE_SPILLED ? (d.__extra as Extra).paused : count) + n;
   if (paused >= 0 && paused < PAUSE_SPILLED) {
-    d._state = (state & ~PAUSE_MASK) | (paused << PAUSE_SHIFT);
+    d.__state = (state & ~PAUSE_MASK) | (paused << PAUSE_SHIFT);
   } else {
     extraInfo(d).paused = paused;
-    d._state = state | PAUSE_MASK;
+    d.__state = state | PAUSE_MASK;
   }
   return paused;
 }
 
 function extraInfo(d: Deferred<unknown>): Extra {
-  return (d._extra ??= { paused: 0, more: undefined, chainedTo: undefined, failureRecord: undefined, debug: undefined });
+  return (d.__extra ??= { paused: 0, more: undefined, chainedTo: undefined, failureRecord: undefined, debug: undefined });
 }
 
 /** Appends a step (a bare callback, an Entry or a Continuation); runs it at once if fired. */
 export function add(d: Deferred<unknown>, step: unknown): void {
-  const tail = d._tail;
+  const tail = d.__tail;
   if (tail >= MAX_STEPS) throw new RangeError(`a Deferred can hold at most ${MAX_STEPS} callbacks not yet run`);
-  if (tail === 0) d._s0 = step;
-  else if (tail === 1) d._s1 = step;
-  else if (tail === 2) d._s2 = step;
+  if (tail === 0) d.__s0 = step;
+  else if (tail === 1) d.__s1 = step;
+  else if (tail === 2) d.__s2 = step;
   else {
     const extra = extraInfo(d);
     const more = extra.more;
@@ -238,20 +239,20 @@ export function add(d: Deferred<unknown>, step: unknown): void {
     else if (tail - 3 < more.length) more[tail - 3] = step;
     else more.push(step);
   }
-  d._tail = tail + 1;
-  if ((d._state & CALLED) !== 0) runCallbacks(d);
+  d.__tail = tail + 1;
+  if ((d.__state & CALLED) !== 0) runCallbacks(d);
 }
 
 /** Fires `d` with `result` (a Failure takes the errback path) and runs its chain. */
 export function fire(d: Deferred<unknown>, result: unknown): void {
-  const state = d._state;
+  const state = d.__state;
   if ((state & CALLED) !== 0) {
     if ((state & SUPPRESS_ALREADY_CALLED) !== 0) {
-      d._state = state & ~SUPPRESS_ALREADY_CALLED;
+      d.__state = state & ~SUPPRESS_ALREADY_CALLED;
       return;
     }
     let message = "Deferred already has a result";
-    const debug = d._extra?.debug;
+    const debug = d.__extra?.debug;
     if (debugging || debug !== undefined) {
       message += `\n${formatDebugStacks(debug ?? { creator: undefined, invoker: undefined })}`;
     }
@@ -262,8 +263,8 @@ export function fire(d: Deferred<unknown>, result: unknown): void {
     extra.debug ??= { creator: undefined, invoker: undefined };
     extra.debug.invoker = captureStack();
   }
-  d._state = state | CALLED;
-  d._result = result;
+  d.__state = state | CALLED;
+  d.__result = result;
   runCallbacks(d);
 }
 
@@ -285,7 +286,7 @@ function chainOnto(d: Deferred<unknown>, source: Deferred<unknown>): void {
  * result and the walk resumes with the next step.
  */
 export function runCallbacks(d: Deferred<unknown>): void {
-  if ((d._state & RUNNING) !== 0) return; // a callback added a step: the running loop will reach it
+  if ((d.__state & RUNNING) !== 0) return; // a callback added a step: the running loop will reach it
   let current = d;
   // Deferreds whose walk is suspended while one they handed their result to runs (CHAIN_MARK
   // above one that did so through chainDeferred).
@@ -297,7 +298,7 @@ export function runCallbacks(d: Deferred<unknown>): void {
   for (;;) {
     try {
       for (;;) {
-        if ((current._state & PAUSE_MASK) !== 0) {
+        if ((current.__state & PAUSE_MASK) !== 0) {
           // Waiting: those up a chain of returned Deferreds wait too. One that fired this
           // through chainDeferred does not wait: its walk goes on.
           if (stack === undefined || stack[stack.length - 1] !== CHAIN_MARK) return;
@@ -306,27 +307,27 @@ export function runCallbacks(d: Deferred<unknown>): void {
           continue;
         }
         let finished = true;
-        while (current._state >> HEAD_SHIFT < current._tail) {
-          const i = current._state >> HEAD_SHIFT;
-          current._state += HEAD_ONE;
+        while (current.__state >> HEAD_SHIFT < current.__tail) {
+          const i = current.__state >> HEAD_SHIFT;
+          current.__state += HEAD_ONE;
           // Drop the step as it is consumed: a fired Deferred must not keep its callbacks (and what
           // they close over) alive.
           let step: unknown;
           if (i === 0) {
-            step = current._s0;
-            current._s0 = undefined;
+            step = current.__s0;
+            current.__s0 = undefined;
           } else if (i === 1) {
-            step = current._s1;
-            current._s1 = undefined;
+            step = current.__s1;
+            current.__s1 = undefined;
           } else if (i === 2) {
-            step = current._s2;
-            current._s2 = undefined;
+            step = current.__s2;
+            current.__s2 = undefined;
           } else {
-            const more = (current._extra as Extra).more as unknown[];
+            const more = (current.__extra as Extra).more as unknown[];
             step = more[i - 3];
             more[i - 3] = undefined;
           }
-          const failed = current._result instanceof Failure;
+          const failed = current.__result instanceof Failure;
           let fn: Fn;
           let args: readonly unknown[];
           if (typeof step === "function") {
@@ -339,9 +340,9 @@ export function runCallbacks(d: Deferred<unknown>): void {
             args = failed ? step.errbackArgs : step.callbackArgs;
           } else if (step instanceof Chain) {
             const target = step.target;
-            const result = current._result;
-            current._result = null;
-            if ((target._state & (CALLED | RUNNING | PAUSE_MASK)) !== 0 || debugging) {
+            const result = current.__result;
+            current.__result = null;
+            if ((target.__state & (CALLED | RUNNING | PAUSE_MASK)) !== 0 || debugging) {
               // Already fired (AlreadyCalledError, unless a cancel() without canceller lets
               // one firing through), running or paused, or stacks to record: fire it as a
               // call would. A throw lands in the catch, as a callback's would.
@@ -349,8 +350,8 @@ export function runCallbacks(d: Deferred<unknown>): void {
               continue;
             }
             // Fire it in this walk: its callbacks run now, then this chain's go on (with null).
-            target._state |= CALLED;
-            target._result = result;
+            target.__state |= CALLED;
+            target.__result = result;
             (stack ??= []).push(current, CHAIN_MARK);
             current = target;
             finished = false;
@@ -362,43 +363,43 @@ export function runCallbacks(d: Deferred<unknown>): void {
             // count's usual case is inlined, and the record is emptied here and dropped from
             // the live set by this Deferred's tail (or when it is collected).
             const waiting = (step as ContinuationStep).waiting;
-            const ws = waiting._state;
-            if ((ws & PAUSE_MASK) !== 0 && (ws & PAUSE_MASK) !== PAUSE_MASK) waiting._state = ws - PAUSE_ONE;
+            const ws = waiting.__state;
+            if ((ws & PAUSE_MASK) !== 0 && (ws & PAUSE_MASK) !== PAUSE_MASK) waiting.__state = ws - PAUSE_ONE;
             else addPause(waiting, -1);
-            waiting._result = current._result;
-            current._result = null;
-            const record = current._extra?.failureRecord;
+            waiting.__result = current.__result;
+            current.__result = null;
+            const record = current.__extra?.failureRecord;
             if (record !== undefined) record.failure = undefined;
             (stack ??= []).push(current);
             current = waiting;
             finished = false;
             break;
           }
-          current._state |= RUNNING;
+          current.__state |= RUNNING;
           // May throw: caught below, where `current` names this Deferred.
-          const r = args.length === 0 ? fn(current._result) : fn(current._result, ...args);
-          current._state &= ~RUNNING;
-          current._result = r;
+          const r = args.length === 0 ? fn(current.__result) : fn(current.__result, ...args);
+          current.__state &= ~RUNNING;
+          current.__result = r;
           if (typeof r === "object" && r !== null && !(r instanceof Failure)) {
             let inner: Deferred<unknown> | undefined;
             if (r instanceof DeferredClass) {
               inner = r;
               if (inner === current) {
-                current._result = new Failure(new TypeError("Callback returned the Deferred it was attached to"));
+                current.__result = new Failure(new TypeError("Callback returned the Deferred it was attached to"));
                 continue;
               }
             } else if (isThenable(r)) {
               inner = deferredOfThenable(r);
             }
             if (inner !== undefined) {
-              if ((inner._state & CALLED) !== 0 && (inner._state & PAUSE_MASK) === 0 && !(inner._result instanceof DeferredClass)) {
+              if ((inner.__state & CALLED) !== 0 && (inner.__state & PAUSE_MASK) === 0 && !(inner.__result instanceof DeferredClass)) {
                 // It already has a result: take it and keep going.
-                current._result = inner._result;
-                inner._result = null;
-                const record = inner._extra?.failureRecord;
+                current.__result = inner.__result;
+                inner.__result = null;
+                const record = inner.__extra?.failureRecord;
                 if (record !== undefined) untrack(record);
               } else {
-                current._result = inner;
+                current.__result = inner;
                 chainOnto(current, inner);
                 break;
               }
@@ -407,18 +408,18 @@ export function runCallbacks(d: Deferred<unknown>): void {
         }
         if (!finished) continue;
         // As much of this chain as can run now has run.
-        const extra = current._extra;
+        const extra = current.__extra;
         if (extra !== undefined) extra.chainedTo = undefined;
         // Out of stack, entering these calls throws: see the catch (`stuck`).
         if (current !== stuck) {
-          if (current._result instanceof Failure) trackFailure(current, current._result);
+          if (current.__result instanceof Failure) trackFailure(current, current.__result);
           else if (extra?.failureRecord !== undefined) untrack(extra.failureRecord);
         }
-        if (current._state >> HEAD_SHIFT === current._tail) {
-          // All run: the next step goes in _s0 again, so a long-lived fired Deferred that keeps
+        if (current.__state >> HEAD_SHIFT === current.__tail) {
+          // All run: the next step goes in .__s0 again, so a long-lived fired Deferred that keeps
           // being given steps uses no more room. A long overflow array is let go.
-          current._state &= BELOW_HEAD;
-          current._tail = 0;
+          current.__state &= BELOW_HEAD;
+          current.__tail = 0;
           if (extra?.more !== undefined && extra.more.length > 64) extra.more = undefined;
         }
         if (stack === undefined || stack.length === 0) return;
@@ -432,11 +433,11 @@ export function runCallbacks(d: Deferred<unknown>): void {
       // last step can throw without consuming one (out of stack): the same Deferred in the same
       // state twice in a row is that, and the walk then goes on without the bookkeeping.
       // (Flags set in the try body to tell this apart cost a quarter of a 3-callback Deferred.)
-      if (current === lastThrow && current._state === lastThrowState) stuck = current;
+      if (current === lastThrow && current.__state === lastThrowState) stuck = current;
       lastThrow = current;
-      lastThrowState = current._state;
-      current._state &= ~RUNNING;
-      current._result = asFailure(e);
+      lastThrowState = current.__state;
+      current.__state &= ~RUNNING;
+      current.__result = asFailure(e);
     }
   }
 }

@@ -38,6 +38,20 @@ export type ResultOf<U> = Exclude<U, Failure>;
 const { add, cancel, chain, currentResult, describeState, fire, init, isCalled, isDeferred, pause, pauseCount, unpause } = engine;
 const { Entry, NO_ARGS, passthru } = steps;
 
+/** `d.callback(result)`, as the `callback` getter binds it. */
+function fireWith(this: Deferred<unknown>, result: unknown): void {
+  if (isDeferred(result)) {
+    throw new TypeError("Deferred.callback() cannot take a Deferred: return it from a callback to chain it");
+  }
+  fire(this, result);
+}
+
+/** `addCallback(cb, ...args)` with extra arguments (the rare case: a rest parameter allocates). */
+function addCallbackWithArgs(this: Deferred<unknown>, cb: Fn, ...args: unknown[]): Deferred<unknown> {
+  add(this, new Entry(cb, passthru, args, NO_ARGS));
+  return this;
+}
+
 /**
  * A result that will arrive later, and the chain of functions that process it.
  *
@@ -61,16 +75,19 @@ const { Entry, NO_ARGS, passthru } = steps;
  */
 export class Deferred<T = unknown> implements PromiseLike<T> {
   // The engine's fields (callback-chain.ts), seven and no more: see docs/design/deferred-layout.md.
-  // Steps not yet run have the indices [head, _tail), head being kept in _state: 0 to 2 in
-  // _s0-_s2, the others in _extra.more. Most Deferreds get one to three steps, so most need no
-  // array. Declared only (assigned in the constructor): no class-field definitions to run.
-  /** @internal */ declare _s0: unknown;
-  /** @internal */ declare _s1: unknown;
-  /** @internal */ declare _s2: unknown;
-  /** @internal */ declare _tail: number;
-  /** @internal Before the Deferred is fired, the canceller (or undefined). */ declare _result: unknown;
-  /** @internal */ declare _state: number;
-  /** @internal */ declare _extra: engine.Extra | undefined;
+  // Steps not yet run have the indices [head, __tail), head being kept in __state: 0 to 2 in
+  // __s0-__s2, the others in __extra.more. Most Deferreds get one to three steps, so most need no
+  // array. Declared only (assigned in the constructor): no class-field definitions to run. Two
+  // underscores, so that a subclass's own `_state` or `_result` cannot clash with them. No
+  // `#private` member at all: a private method too brands every instance, and a subclass of a
+  // class with private members is made about three times slower.
+  /** @internal */ declare __s0: unknown;
+  /** @internal */ declare __s1: unknown;
+  /** @internal */ declare __s2: unknown;
+  /** @internal */ declare __tail: number;
+  /** @internal Before the Deferred is fired, the canceller (or undefined). */ declare __result: unknown;
+  /** @internal */ declare __state: number;
+  /** @internal */ declare __extra: engine.Extra | undefined;
 
   /**
    * @param canceller called by `cancel()` with this Deferred, to stop the work that would have
@@ -112,14 +129,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     // this Deferred. Called at once (`d.callback(9)`), the optimising compiler calls the target
     // directly and drops the bound function (`bind` measured cheaper than a closure here:
     // docs/design/deferred-layout.md).
-    return this.#callback.bind(this);
-  }
-
-  #callback(result: T): void {
-    if (isDeferred(result)) {
-      throw new TypeError("Deferred.callback() cannot take a Deferred: return it from a callback to chain it");
-    }
-    fire(this, result);
+    return fireWith.bind(this);
   }
 
   /**
@@ -151,13 +161,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       add(this, cb);
       return this;
     }
-    // eslint-disable-next-line prefer-rest-params, prefer-spread
-    return this.#addCallbackWithArgs.apply(this, arguments as unknown as [Fn, ...unknown[]]);
-  }
-
-  #addCallbackWithArgs(cb: Fn, ...args: unknown[]): Deferred<unknown> {
-    add(this, new Entry(cb, passthru, args, NO_ARGS));
-    return this;
+    // eslint-disable-next-line prefer-rest-params
+    return addCallbackWithArgs.apply(this, arguments as unknown as [Fn, ...unknown[]]);
   }
 
   /**

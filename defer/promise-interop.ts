@@ -19,7 +19,7 @@ import { markObserved } from "./unhandled";
 /** What the functions here need of the Deferred class (given by deferred.ts). */
 export interface DeferredKit {
   make<T>(canceller?: (d: Deferred<T>) => void): Deferred<T>;
-  /** A brand check: never throws, even for a Proxy. */
+  /** Whether `v` is a Deferred (`instanceof`); never throws, even for a Proxy whose trap does. */
   isDeferred(v: unknown): v is Deferred<unknown>;
   /** Makes `target` (not fired) take `source`'s result, as if a callback had returned it. */
   adopt<T>(target: Deferred<T>, source: Deferred<T>): void;

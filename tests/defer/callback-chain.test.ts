@@ -66,11 +66,32 @@ describe("Deferred engine (callback-chain)", () => {
     expect(seen[0] === odd || seen[0] instanceof Failure).to.equal(true);
   });
 
-  it("keeps its state out of sight: no own enumerable name other than the engine's underscored fields", () => {
+  it("keeps its state in seven double-underscored fields, out of the way of a subclass's own names", () => {
     const d = new Deferred<number>();
     d.addCallback((n) => n + 1);
     const names = Object.keys(d);
-    expect(names.every((n) => n.startsWith("_")), names.join(",")).to.equal(true);
+    expect(names.every((n) => n.startsWith("__")), names.join(",")).to.equal(true);
     expect(names).to.have.length(7);
+  });
+
+  it("a subclass may have its own _state, _result, _tail … fields (Twisted-style names) without breaking the chain", () => {
+    class Request extends Deferred<string> {
+      _state = "idle";
+      _result: unknown = null;
+      _tail = "t";
+      _extra = 0;
+      _s0 = 0;
+    }
+    const r = new Request();
+    const seen: unknown[] = [];
+    r.addCallback((body) => seen.push(body));
+    expect(seen).to.deep.equal([]);
+    r.callback("hello");
+    expect(seen).to.deep.equal(["hello"]);
+    expect(r._state).to.equal("idle");
+    const cancelled = new Request();
+    cancelled.cancel();
+    expect(cancelled.called).to.equal(true);
+    cancelled.addErrback(() => null);
   });
 });
