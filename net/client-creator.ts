@@ -35,8 +35,8 @@ export interface ClientCreatorUNIXOptions extends UNIXConnectOptions {
 /**
  * The factory `ClientCreator` gives the reactor (Twisted's `_InstanceFactory`): it hands out the
  * one protocol instance and fires the Deferred a moment later (`callLater(0)`), so that the
- * protocol's `connectionMade` has run first.
- * @internal
+ * protocol's `connectionMade` has run first. Exported for tests ported from Twisted's, which
+ * reach it as `protocol._InstanceFactory`.
  */
 export class _InstanceFactory<P extends Protocol> extends ClientFactory<P> {
   override noisy = false;
@@ -45,8 +45,15 @@ export class _InstanceFactory<P extends Protocol> extends ClientFactory<P> {
   /** The Deferred to fire; null once its firing is scheduled. */
   deferred: Deferred<P> | null;
 
+  /**
+   * @param reactor the clock the Deferred is fired on (`callLater(0)`).
+   * @param instance the one protocol instance handed out.
+   * @param deferred fired with `instance` once connected, or with the failure.
+   */
   constructor(
+    /** The clock the Deferred is fired on. */
     readonly reactor: IReactorTime,
+    /** The one protocol instance handed out. */
     readonly instance: P,
     deferred: Deferred<P>,
   ) {
