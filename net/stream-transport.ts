@@ -298,7 +298,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     this.#streaming = Boolean(streaming);
     this.#producerPaused = false;
     if (!this.#streaming) {
+      // Written in this run of code (a flush is scheduled) or still in the socket's buffer: as
+      // Twisted's doWrite, the producer is asked again once that is sent, even when the socket
+      // took it all at once (no 'drain' comes then).
+      const wrote = this.#flushScheduled || this.#socket.writableLength > 0;
       this.#callProducer("resumeProducing");
+      if (wrote && this.#producer === producer) this.#schedulePull();
     } else {
       const sock = this.#socket;
       if (sock.writableNeedDrain || this.#pendingBytes + sock.writableLength >= sock.writableHighWaterMark) this.#overHighWater();
