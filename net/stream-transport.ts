@@ -237,6 +237,21 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (!this.#lost) this.#socket.setKeepAlive(this.#keepAlive);
   };
 
+  /** True once the connection is TLS: made so, or from `startTLS()` on (Twisted's `Connection.TLS`). */
+  get TLS(): boolean {
+    return this.#socket instanceof tls.TLSSocket;
+  }
+
+  /** True once `loseConnection()` was called (Twisted's `FileDescriptor.disconnecting`). */
+  get disconnecting(): boolean {
+    return this.#disconnecting;
+  }
+
+  /** True once the connection is lost and the protocol told (Twisted's `disconnected`). */
+  get disconnected(): boolean {
+    return this.#lost;
+  }
+
   // --- ITLSTransport -----------------------------------------------------------------------
 
   /**
