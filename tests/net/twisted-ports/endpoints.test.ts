@@ -1,0 +1,210 @@
+/**
+ * Ported from Twisted 22.4's twisted/internet/test/test_endpoints.py: EndpointTestCaseMixin
+ * (ServerEndpointTestCaseMixin + ClientEndpointTestCaseMixin) as TCP4EndpointsTests,
+ * TCP6EndpointsTests, UNIXEndpointsTests and SSL4EndpointsTests run it, on twisted-ts/testing's
+ * MemoryReactor and RaisingMemoryReactor. The wrapping factory the endpoint hands the reactor is
+ * told the outcome through `_onConnection` / `clientConnectionFailed`, as in Twisted's tests.
+ */
+import { expect } from "chai";
+import { Failure } from "../../../core/failure";
+import type { Deferred } from "../../../defer";
+import {
+  CannotListenError,
+  ClientFactory,
+  ConnectError,
+  ConnectingCancelledError,
+  Factory,
+  IPv4Address,
+  IPv6Address,
+  Protocol,
+  SSL4ClientEndpoint,
+  SSL4ServerEndpoint,
+  TCP4ClientEndpoint,
+  TCP4ServerEndpoint,
+  TCP6ClientEndpoint,
+  TCP6ServerEndpoint,
+  UNIXAddress,
+  UNIXClientEndpoint,
+  UNIXServerEndpoint,
+  UserError,
+  type Address,
+  type IListeningPort,
+  type IProtocolFactory,
+  type IStreamClientEndpoint,
+  type IStreamServerEndpoint,
+  type TLSOptions,
+} from "../../../net";
+import { MemoryReactor, RaisingMemoryReactor } from "../../../testing";
+
+/** One of Twisted's *EndpointsTests classes: how to make its endpoints and what the reactor saw. */
+interface EndpointCase {
+  name: string;
+  createServerEndpoint(reactor: MemoryReactor | RaisingMemoryReactor, nonDefault: boolean): [IStreamServerEndpoint, unknown[], Address];
+  expectedServers(reactor: MemoryReactor): unknown[][];
+  createClientEndpoint(reactor: MemoryReactor | RaisingMemoryReactor, nonDefault: boolean): [IStreamClientEndpoint, unknown[], Address];
+  expectedClients(reactor: MemoryReactor): unknown[][];
+}
+
+const TLS: TLSOptions = { rejectUnauthorized: false };
+
+const cases: EndpointCase[] = [
+  {
+    name: "TCP4EndpointsTests",
+    createServerEndpoint: (reactor, nonDefault) => {
+      const [backlog, iface] = nonDefault ? [100, "127.0.0.1"] : [50, ""];
+      const ep = new TCP4ServerEndpoint(reactor, 0, nonDefault ? { backlog, interface: iface } : undefined);
+      return [ep, [0, backlog, iface], new IPv4Address("TCP", "0.0.0.0", 0)];
+    },
+    expectedServers: (r) => r.tcpServers.map(([port, , backlog, iface]) => [port, backlog, iface]),
+    createClientEndpoint: (reactor, nonDefault) => {
+      const [timeout, bindAddress] = nonDefault ? [10, ["localhost", 49595] as [string, number]] : [30, null];
+      const ep = new TCP4ClientEndpoint(reactor, "localhost", 80, nonDefault ? { timeout, bindAddress: bindAddress! } : undefined);
+      return [ep, ["localhost", 80, timeout, bindAddress], new IPv4Address("TCP", "localhost", 80)];
+    },
+    expectedClients: (r) => r.tcpClients.map(([host, port, , timeout, bind]) => [host, port, timeout, bind]),
+  },
+  {
+    name: "TCP6EndpointsTests",
+    createServerEndpoint: (reactor, nonDefault) => {
+      const [backlog, iface] = nonDefault ? [100, "::1"] : [50, "::"];
+      const ep = new TCP6ServerEndpoint(reactor, 0, nonDefault ? { backlog, interface: iface } : undefined);
+      return [ep, [0, backlog, iface], new IPv6Address("TCP", iface, 0)];
+    },
+    expectedServers: (r) => r.tcpServers.map(([port, , backlog, iface]) => [port, backlog, iface]),
+    createClientEndpoint: (reactor, nonDefault) => {
+      const [timeout, bindAddress] = nonDefault ? [10, ["::1", 49595] as [string, number]] : [30, null];
+      const ep = new TCP6ClientEndpoint(reactor, "::1", 80, nonDefault ? { timeout, bindAddress: bindAddress! } : undefined);
+      return [ep, ["::1", 80, timeout, bindAddress], new IPv6Address("TCP", "::1", 80)];
+    },
+    expectedClients: (r) => r.tcpClients.map(([host, port, , timeout, bind]) => [host, port, timeout, bind]),
+  },
+  {
+    name: "UNIXEndpointsTests",
+    createServerEndpoint: (reactor, nonDefault) => {
+      const [backlog, mode, wantPID] = nonDefault ? [100, 0o600, true] : [50, 0o666, false];
+      const ep = new UNIXServerEndpoint(reactor, "/tmp/tts-ports-endpoint", nonDefault ? { backlog, mode, wantPID } : undefined);
+      return [ep, ["/tmp/tts-ports-endpoint", backlog, mode, wantPID], new UNIXAddress("/tmp/tts-ports-endpoint")];
+    },
+    expectedServers: (r) => r.unixServers.map(([path, , backlog, mode, wantPID]) => [path, backlog, mode, wantPID]),
+    createClientEndpoint: (reactor, nonDefault) => {
+      const timeout = nonDefault ? 10 : 30;
+      const ep = new UNIXClientEndpoint(reactor, "/tmp/tts-ports-endpoint", nonDefault ? { timeout } : undefined);
+      return [ep, ["/tmp/tts-ports-endpoint", timeout], new UNIXAddress("/tmp/tts-ports-endpoint")];
+    },
+    expectedClients: (r) => r.unixClients.map(([path, , timeout]) => [path, timeout]),
+  },
+  {
+    name: "SSL4EndpointsTests",
+    createServerEndpoint: (reactor, nonDefault) => {
+      const [backlog, iface] = nonDefault ? [100, "127.0.0.1"] : [50, ""];
+      const ep = new SSL4ServerEndpoint(reactor, 0, TLS, nonDefault ? { backlog, interface: iface } : undefined);
+      return [ep, [0, TLS, backlog, iface], new IPv4Address("TCP", "0.0.0.0", 0)];
+    },
+    expectedServers: (r) => r.sslServers.map(([port, , tls, backlog, iface]) => [port, tls, backlog, iface]),
+    createClientEndpoint: (reactor, nonDefault) => {
+      const [timeout, bindAddress] = nonDefault ? [10, ["localhost", 49595] as [string, number]] : [30, null];
+      const ep = new SSL4ClientEndpoint(reactor, "localhost", 80, TLS, nonDefault ? { timeout, bindAddress: bindAddress! } : undefined);
+      return [ep, ["localhost", 80, TLS, timeout, bindAddress], new IPv4Address("TCP", "localhost", 80)];
+    },
+    expectedClients: (r) => r.sslClients.map(([host, port, , tls, timeout, bind]) => [host, port, tls, timeout, bind]),
+  },
+];
+
+/** The factory the endpoint gave the reactor (Twisted's retrieveConnectedFactory). */
+function retrieveConnectedFactory(r: MemoryReactor): ClientFactory & { _onConnection: Deferred<unknown> } {
+  const entry = r.tcpClients[0] ?? r.sslClients[0] ?? r.unixClients[0];
+  const factory = entry.find((x) => x instanceof ClientFactory);
+  return factory as ClientFactory & { _onConnection: Deferred<unknown> };
+}
+
+describe("twisted ports: test_endpoints (EndpointTestCaseMixin)", () => {
+  for (const c of cases) {
+    describe(c.name, () => {
+      it("test_interface (server and client)", () => {
+        const [server] = c.createServerEndpoint(new MemoryReactor(), false);
+        const [client] = c.createClientEndpoint(new MemoryReactor(), false);
+        expect(server.listen).to.be.a("function");
+        expect(client.connect).to.be.a("function");
+      });
+
+      it("test_endpointConnectSuccess", () => {
+        const mreactor = new MemoryReactor();
+        const [ep, expectedArgs] = c.createClientEndpoint(mreactor, false);
+        const received: unknown[] = [];
+        ep.connect(new Factory()).addCallback((p) => {
+          received.push(p);
+        });
+        const proto = new Protocol();
+        retrieveConnectedFactory(mreactor)._onConnection.callback(proto);
+        expect(received).to.have.length(1);
+        expect(received[0]).to.equal(proto);
+        expect(c.expectedClients(mreactor)).to.deep.equal([expectedArgs]);
+      });
+
+      it("test_endpointConnectFailure", () => {
+        const expectedError = new ConnectError(undefined, "Connection Failed");
+        const mreactor = new RaisingMemoryReactor(undefined, expectedError);
+        const [ep] = c.createClientEndpoint(mreactor, false);
+        const received: unknown[] = [];
+        ep.connect(new Factory()).addErrback((f: Failure) => {
+          received.push(f.value);
+        });
+        expect(received).to.deep.equal([expectedError]);
+      });
+
+      it("test_endpointConnectingCancelled", () => {
+        const mreactor = new MemoryReactor();
+        const [ep, , address] = c.createClientEndpoint(mreactor, false);
+        const d = ep.connect(new Factory());
+        const received: Failure[] = [];
+        d.addErrback((f: Failure) => {
+          received.push(f);
+        });
+        d.cancel();
+        // The connector tells its factory the attempt failed with a UserError.
+        retrieveConnectedFactory(mreactor).clientConnectionFailed(null as never, new Failure(new UserError()));
+        expect(received).to.have.length(1);
+        expect(received[0].value).to.be.instanceOf(ConnectingCancelledError);
+        expect(((received[0].value as ConnectingCancelledError).address as Address).equals(address)).to.equal(true);
+      });
+
+      it("test_endpointConnectNonDefaultArgs", () => {
+        const mreactor = new MemoryReactor();
+        const [ep, expectedArgs] = c.createClientEndpoint(mreactor, true);
+        void ep.connect(new Factory());
+        expect(c.expectedClients(mreactor)).to.deep.equal([expectedArgs]);
+      });
+
+      it("test_endpointListenSuccess", () => {
+        const mreactor = new MemoryReactor();
+        const factory = new Factory() as IProtocolFactory;
+        const [ep, expectedArgs, expectedHost] = c.createServerEndpoint(mreactor, false);
+        const received: Address[] = [];
+        ep.listen(factory).addCallback((port: IListeningPort) => {
+          received.push(port.getHost());
+        });
+        expect(received).to.have.length(1);
+        expect(received[0].equals(expectedHost), `${String(received[0])} vs ${String(expectedHost)}`).to.equal(true);
+        expect(c.expectedServers(mreactor)).to.deep.equal([expectedArgs]);
+      });
+
+      it("test_endpointListenFailure", () => {
+        const exception = new CannotListenError("", 80, new Error("Address in use"));
+        const mreactor = new RaisingMemoryReactor(exception);
+        const [ep] = c.createServerEndpoint(mreactor, false);
+        const received: unknown[] = [];
+        ep.listen(new Factory()).addErrback((f: Failure) => {
+          received.push(f.value);
+        });
+        expect(received).to.deep.equal([exception]);
+      });
+
+      it("test_endpointListenNonDefaultArgs", () => {
+        const mreactor = new MemoryReactor();
+        const [ep, expectedArgs] = c.createServerEndpoint(mreactor, true);
+        void ep.listen(new Factory());
+        expect(c.expectedServers(mreactor)).to.deep.equal([expectedArgs]);
+      });
+    });
+  }
+});
