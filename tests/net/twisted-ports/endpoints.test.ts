@@ -4,6 +4,8 @@
  * TCP6EndpointsTests, UNIXEndpointsTests and SSL4EndpointsTests run it, on twisted-ts/testing's
  * MemoryReactor and RaisingMemoryReactor. The wrapping factory the endpoint hands the reactor is
  * told the outcome through `_onConnection` / `clientConnectionFailed`, as in Twisted's tests.
+ * Also WrappingFactoryTests (the endpoints' `_WrappingFactory` / `_WrappingProtocol`); the
+ * file-descriptor-receiver variants have no Node counterpart (no fd passing).
  */
 import { expect } from "chai";
 import { Failure } from "../../../core/failure";
@@ -27,6 +29,8 @@ import {
   UNIXClientEndpoint,
   UNIXServerEndpoint,
   UserError,
+  ValueError,
+  NoProtocol,
   type Address,
   type IListeningPort,
   type IProtocolFactory,
@@ -34,7 +38,8 @@ import {
   type IStreamServerEndpoint,
   type TLSOptions,
 } from "../../../net";
-import { MemoryReactor, RaisingMemoryReactor } from "../../../testing";
+import { _WrappingFactory, _WrappingProtocol } from "../../../net/wrapping-factory";
+import { MemoryReactor, RaisingMemoryReactor, StringTransport, failureResultOf } from "../../../testing";
 
 /** One of Twisted's *EndpointsTests classes: how to make its endpoints and what the reactor saw. */
 interface EndpointCase {
@@ -207,4 +212,165 @@ describe("twisted ports: test_endpoints (EndpointTestCaseMixin)", () => {
       });
     });
   }
+});
+
+describe("twisted ports: test_endpoints WrappingFactoryTests", () => {
+  /** Twisted's TestProtocol: records data and lost reasons; "A Test Protocol" as log prefix. */
+  class TestProtocol extends Protocol {
+    data: Buffer[] = [];
+    connectionsLost: unknown[] = [];
+    override logPrefix(): string {
+      return "A Test Protocol";
+    }
+    override dataReceived(data: Buffer): void {
+      this.data.push(data);
+    }
+    override connectionLost(reason: Failure): void {
+      this.connectionsLost.push(reason);
+    }
+  }
+  class TestHalfCloseableProtocol extends TestProtocol {
+    readLost = false;
+    writeLost = false;
+    readConnectionLost(): void {
+      this.readLost = true;
+    }
+    writeConnectionLost(): void {
+      this.writeLost = true;
+    }
+  }
+  class TestFactory extends ClientFactory {
+    override protocol = TestProtocol;
+  }
+  class NoneFactory extends ClientFactory {
+    override buildProtocol(): null {
+      return null;
+    }
+  }
+  const anyAddr = new IPv4Address("TCP", "127.0.0.1", 0);
+  type Wrapping = _WrappingProtocol & { _wrappedProtocol: TestProtocol };
+
+  it("test_doStart", () => {
+    const factory = new ClientFactory();
+    new _WrappingFactory(factory).doStart();
+    expect(factory.numPorts).to.equal(1);
+  });
+
+  it("test_doStop", () => {
+    const factory = new ClientFactory();
+    factory.numPorts = 3;
+    new _WrappingFactory(factory).doStop();
+    expect(factory.numPorts).to.equal(2);
+  });
+
+  it("test_failedBuildProtocol", () => {
+    class BogusFactory extends ClientFactory {
+      override buildProtocol(): Protocol {
+        throw new ValueError("My protocol is poorly defined.");
+      }
+    }
+    const wf = new _WrappingFactory(new BogusFactory());
+    wf.buildProtocol(anyAddr);
+    const f = failureResultOf(wf._onConnection, ValueError);
+    expect((f.value as Error).message).to.equal("My protocol is poorly defined.");
+  });
+
+  it("test_buildNoneProtocol", () => {
+    const wf = new _WrappingFactory(new NoneFactory());
+    wf.buildProtocol(anyAddr);
+    failureResultOf(wf._onConnection, NoProtocol);
+  });
+
+  it("test_buildProtocolReturnsNone", () => {
+    const wf = new _WrappingFactory(new NoneFactory());
+    wf._onConnection.addErrback(() => undefined);
+    expect(wf.buildProtocol(anyAddr)).to.equal(null);
+  });
+
+  it("test_logPrefixPassthrough", () => {
+    const wp = new _WrappingFactory(new TestFactory()).buildProtocol(anyAddr)!;
+    expect(wp.logPrefix()).to.equal("A Test Protocol");
+  });
+
+  it("test_logPrefixDefault", () => {
+    class NoProtocol {
+      makeConnection(): void {}
+      dataReceived(): void {}
+      connectionLost(): void {}
+    }
+    const factory = new TestFactory();
+    factory.protocol = NoProtocol as unknown as typeof TestProtocol;
+    const wp = new _WrappingFactory(factory).buildProtocol(anyAddr)!;
+    expect(wp.logPrefix()).to.equal("NoProtocol");
+  });
+
+  it("test_wrappedProtocolDataReceived", () => {
+    const p = new _WrappingFactory(new TestFactory()).buildProtocol(anyAddr) as Wrapping;
+    p.makeConnection(new StringTransport());
+    p.dataReceived(Buffer.from("foo"));
+    expect(p._wrappedProtocol.data.map(String)).to.deep.equal(["foo"]);
+    p.dataReceived(Buffer.from("bar"));
+    expect(p._wrappedProtocol.data.map(String)).to.deep.equal(["foo", "bar"]);
+  });
+
+  it("test_wrappedProtocolTransport", () => {
+    const p = new _WrappingFactory(new TestFactory()).buildProtocol(anyAddr) as Wrapping;
+    const dummyTransport = new StringTransport();
+    p.makeConnection(dummyTransport);
+    expect(p.transport).to.equal(dummyTransport);
+    expect(p._wrappedProtocol.transport).to.equal(dummyTransport);
+  });
+
+  it("test_wrappedProtocolConnectionLost", () => {
+    const p = new _WrappingFactory(new TestFactory()).buildProtocol(anyAddr) as Wrapping;
+    const reason = new Failure(new Error("fail"));
+    p.connectionLost(reason);
+    expect(p._wrappedProtocol.connectionsLost).to.deep.equal([reason]);
+  });
+
+  it("test_clientConnectionFailed", () => {
+    const wf = new _WrappingFactory(new TestFactory());
+    const expectedFailure = new Failure(new ConnectError(undefined, "fail"));
+    wf.clientConnectionFailed(null as never, expectedFailure);
+    const errors: Failure[] = [];
+    wf._onConnection.addErrback((f: Failure) => {
+      errors.push(f);
+    });
+    expect(errors).to.deep.equal([expectedFailure]);
+  });
+
+  it("test_wrappingProtocolHalfCloseable, test_wrappingProtocolNotHalfCloseable", () => {
+    const cf = new TestFactory();
+    cf.protocol = TestHalfCloseableProtocol;
+    const half = new _WrappingFactory(cf).buildProtocol(anyAddr)!;
+    expect(typeof (half as _WrappingProtocol).readConnectionLost).to.equal("function");
+    const whole = new _WrappingFactory(new TestFactory()).buildProtocol(anyAddr)!;
+    expect("readConnectionLost" in whole).to.equal(false);
+    expect("writeConnectionLost" in whole).to.equal(false);
+  });
+
+  it("test_wrappedProtocolReadConnectionLost, test_wrappedProtocolWriteConnectionLost", () => {
+    const cf = new TestFactory();
+    cf.protocol = TestHalfCloseableProtocol;
+    const p = new _WrappingFactory(cf).buildProtocol(anyAddr) as _WrappingProtocol & { _wrappedProtocol: TestHalfCloseableProtocol };
+    p.readConnectionLost!();
+    expect(p._wrappedProtocol.readLost).to.equal(true);
+    p.writeConnectionLost!();
+    expect(p._wrappedProtocol.writeLost).to.equal(true);
+  });
+
+  it("test_wrappingProtocolHandshakeListener, test_wrappingProtocolNotHandshakeListener, test_wrappedProtocolHandshakeCompleted", () => {
+    class TestHandshakeListener extends TestProtocol {
+      handshakeDone = false;
+      handshakeCompleted(): void {
+        this.handshakeDone = true;
+      }
+    }
+    const cf = new TestFactory();
+    cf.protocol = TestHandshakeListener;
+    const p = new _WrappingFactory(cf).buildProtocol(anyAddr) as _WrappingProtocol & { _wrappedProtocol: TestHandshakeListener };
+    p.handshakeCompleted!();
+    expect(p._wrappedProtocol.handshakeDone).to.equal(true);
+    expect("handshakeCompleted" in new _WrappingFactory(new TestFactory()).buildProtocol(anyAddr)!).to.equal(false);
+  });
 });
