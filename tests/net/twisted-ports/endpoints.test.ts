@@ -5,7 +5,8 @@
  * MemoryReactor and RaisingMemoryReactor. The wrapping factory the endpoint hands the reactor is
  * told the outcome through `_onConnection` / `clientConnectionFailed`, as in Twisted's tests.
  * Also WrappingFactoryTests (the endpoints' `_WrappingFactory` / `_WrappingProtocol`); the
- * file-descriptor-receiver variants have no Node counterpart (no fd passing).
+ * file-descriptor-receiver variants have no Node counterpart (no fd passing). And
+ * HostnameEndpointIDNATests / HostnameEndpointReprTests (a host is text here, never bytes).
  */
 import { expect } from "chai";
 import { Failure } from "../../../core/failure";
@@ -16,6 +17,7 @@ import {
   ConnectError,
   ConnectingCancelledError,
   Factory,
+  HostnameEndpoint,
   IPv4Address,
   IPv6Address,
   Protocol,
@@ -39,7 +41,7 @@ import {
   type TLSOptions,
 } from "../../../net";
 import { _WrappingFactory, _WrappingProtocol } from "../../../net/wrapping-factory";
-import { MemoryReactor, RaisingMemoryReactor, StringTransport, failureResultOf } from "../../../testing";
+import { MemoryReactor, MemoryReactorClock, RaisingMemoryReactor, StringTransport, failureResultOf } from "../../../testing";
 
 /** One of Twisted's *EndpointsTests classes: how to make its endpoints and what the reactor saw. */
 interface EndpointCase {
@@ -372,5 +374,59 @@ describe("twisted ports: test_endpoints WrappingFactoryTests", () => {
     p.handshakeCompleted!();
     expect(p._wrappedProtocol.handshakeDone).to.equal(true);
     expect("handshakeCompleted" in new _WrappingFactory(new TestFactory()).buildProtocol(anyAddr)!).to.equal(false);
+  });
+});
+
+describe("twisted ports: test_endpoints HostnameEndpointIDNATests / HostnameEndpointReprTests", () => {
+  const sampleIDNAText = "b\xfccher.ch";
+  const sampleIDNABytes = Buffer.from("xn--bcher-kva.ch");
+  const reactor = (): MemoryReactorClock => new MemoryReactorClock();
+
+  it("test_idnaHostnameText", () => {
+    const endpoint = new HostnameEndpoint(reactor(), sampleIDNAText, 80);
+    expect(endpoint._hostBytes).to.deep.equal(sampleIDNABytes);
+    expect(endpoint._hostText).to.equal(sampleIDNAText);
+  });
+
+  it("test_nonNormalizedText", () => {
+    const endpoint = new HostnameEndpoint(reactor(), sampleIDNAText.normalize("NFD"), 80);
+    expect(endpoint._hostBytes).to.deep.equal(sampleIDNABytes);
+    expect(endpoint._hostText).to.equal(sampleIDNAText);
+  });
+
+  it("test_deferBadEncodingToConnect (text; a host is always text here)", () => {
+    const endpoint = new HostnameEndpoint(reactor(), "\u2ff0-garbage-\u2ff0", 80);
+    const f = failureResultOf(endpoint.connect(new Factory()), ValueError);
+    expect(String(f.value)).to.include("\\u2ff0-garbage-\\u2ff0");
+  });
+
+  it("the IDNA name is what is resolved and connected to", () => {
+    const r = reactor();
+    const asked: string[] = [];
+    const endpoint = new HostnameEndpoint(r, sampleIDNAText, 80, {
+      resolve: (host) => {
+        asked.push(host);
+        return [{ address: "127.0.0.1", family: 4 }];
+      },
+    });
+    void endpoint.connect(new Factory());
+    expect(asked).to.deep.equal(["xn--bcher-kva.ch"]);
+    expect(r.tcpClients.map(([host, port]) => [host, port])).to.deep.equal([["127.0.0.1", 80]]);
+  });
+
+  it("test_allASCII", () => {
+    expect(String(new HostnameEndpoint(reactor(), "example.com", 80))).to.equal("<HostnameEndpoint example.com:80>");
+  });
+
+  it("test_idnaHostname", () => {
+    expect(String(new HostnameEndpoint(reactor(), sampleIDNAText, 443))).to.equal("<HostnameEndpoint xn--bcher-kva.ch:443>");
+  });
+
+  it("test_hostIPv6Address", () => {
+    expect(String(new HostnameEndpoint(reactor(), "::1", 22))).to.equal("<HostnameEndpoint [::1]:22>");
+  });
+
+  it("test_badEncoding (a text name IDNA rejects)", () => {
+    expect(String(new HostnameEndpoint(reactor(), "\u2ff0-garbage-\u2ff0", 80))).to.equal("<HostnameEndpoint \\u2ff0-garbage-\\u2ff0:80>");
   });
 });
