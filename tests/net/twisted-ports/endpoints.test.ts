@@ -6,7 +6,8 @@
  * told the outcome through `_onConnection` / `clientConnectionFailed`, as in Twisted's tests.
  * Also WrappingFactoryTests (the endpoints' `_WrappingFactory` / `_WrappingProtocol`); the
  * file-descriptor-receiver variants have no Node counterpart (no fd passing). And
- * HostnameEndpointIDNATests / HostnameEndpointReprTests (a host is text here, never bytes).
+ * HostnameEndpointIDNATests / HostnameEndpointReprTests (a host is text here, never bytes), and
+ * HostnameEndpointsFasterConnectionTests (the resolver given as the `resolve` option).
  */
 import { expect } from "chai";
 import { Failure } from "../../../core/failure";
@@ -38,6 +39,7 @@ import {
   type IProtocolFactory,
   type IStreamClientEndpoint,
   type IStreamServerEndpoint,
+  type ResolvedAddress,
   type TLSOptions,
 } from "../../../net";
 import { _WrappingFactory, _WrappingProtocol } from "../../../net/wrapping-factory";
@@ -428,5 +430,65 @@ describe("twisted ports: test_endpoints HostnameEndpointIDNATests / HostnameEndp
 
   it("test_badEncoding (a text name IDNA rejects)", () => {
     expect(String(new HostnameEndpoint(reactor(), "\u2ff0-garbage-\u2ff0", 80))).to.equal("<HostnameEndpoint \\u2ff0-garbage-\\u2ff0:80>");
+  });
+});
+
+describe("twisted ports: test_endpoints HostnameEndpointsFasterConnectionTests", () => {
+  /** Twisted's setUp: a name resolving to ["1.2.3.4", "1:2::3:4"] (deterministicResolvingReactor). */
+  function setUp(addresses: ResolvedAddress[] = [
+    { address: "1.2.3.4", family: 4 },
+    { address: "1:2::3:4", family: 6 },
+  ]): { mreactor: MemoryReactorClock; endpoint: HostnameEndpoint } {
+    const mreactor = new MemoryReactorClock();
+    const endpoint = new HostnameEndpoint(mreactor, "www.example.com", 80, { resolve: () => addresses });
+    return { mreactor, endpoint };
+  }
+  const clientFactory = (): Factory => Factory.forProtocol(Protocol);
+
+  it("test_ignoreUnknownAddressTypes", () => {
+    const { mreactor, endpoint } = setUp([
+      { address: "1.2.3.4", family: 4 },
+      { address: "/not/an/ip", family: 0 },
+      { address: "1:2::3:4", family: 6 },
+    ]);
+    void endpoint.connect(clientFactory());
+    mreactor.advance(0.3);
+    expect(mreactor.tcpClients).to.have.length(2);
+    const [host, port] = mreactor.tcpClients[1];
+    expect([host, port]).to.deep.equal(["1:2::3:4", 80]);
+  });
+
+  for (const [name, index, host, advance] of [
+    ["test_IPv4IsFaster", 0, "1.2.3.4", 0],
+    ["test_IPv6IsFaster", 1, "1:2::3:4", 0.3],
+  ] as const) {
+    it(name, () => {
+      const { mreactor, endpoint } = setUp();
+      const factory = clientFactory();
+      const results: Protocol[] = [];
+      endpoint.connect(factory).addCallback((p) => {
+        results.push(p as Protocol);
+      });
+      if (advance) mreactor.advance(advance);
+      const [h, port, f] = mreactor.tcpClients[index];
+      expect([h, port]).to.deep.equal([host, 80]);
+      const proto = f.buildProtocol(new IPv4Address("TCP", "1.2.3.4", 80))!;
+      expect(results).to.deep.equal([]);
+      proto.makeConnection(new StringTransport());
+      expect(results).to.have.length(1);
+      expect(results[0].factory).to.equal(factory);
+      expect(mreactor.getDelayedCalls()).to.deep.equal([]);
+    });
+  }
+
+  it("test_otherConnectionsCancelled", () => {
+    const { mreactor, endpoint } = setUp();
+    void endpoint.connect(clientFactory());
+    mreactor.advance(0.3);
+    const [, , factory] = mreactor.tcpClients[1];
+    factory.buildProtocol(new IPv6Address("TCP", "1:2::3:4", 80))!.makeConnection(new StringTransport());
+    const first = mreactor.tcpClients[0][2] as ClientFactory & { _connector: { stoppedConnecting: boolean } };
+    expect(first._connector.stoppedConnecting).to.equal(true);
+    expect(mreactor.getDelayedCalls()).to.deep.equal([]);
   });
 });
