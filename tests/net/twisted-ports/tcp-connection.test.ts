@@ -12,17 +12,20 @@ import { Deferred, DeferredList } from "../../../defer";
 import {
   ClientFactory,
   ConnectionDone,
+  IPv4Address,
+  IPv6Address,
   Protocol,
   ServerFactory,
   TCP4ClientEndpoint,
+  type Address,
   type IConnector,
   type IPullProducer,
-  type IPv4Address,
   type ListeningPort,
   type StreamTransport,
   type UNIXAddress,
 } from "../../../net";
 import type { Reactor } from "../../../reactor";
+import { AccumulatingProtocol } from "../../../testing";
 import { collectGarbage } from "../../helpers/gc";
 import { localhostCertificate, sleep } from "../../helpers/net";
 import { newReactor, runReactor } from "../../helpers/reactor";
@@ -201,6 +204,50 @@ describe("twisted ports: test_tcp connections", () => {
         expect(() => t.resumeProducing()).to.not.throw();
         expect(t.disconnected).to.equal(true);
       }));
+  });
+
+  describe("TCPTransportServerAddressTestMixin", () => {
+    for (const [name, iface, AddressClass] of [
+      ["test_serverAddressTCP4", "127.0.0.1", IPv4Address],
+      // Twisted uses a link-local address; the loopback one is always there.
+      ["test_serverAddressTCP6", "::1", IPv6Address],
+    ] as const) {
+      it(name, async () => {
+        const reactor = newReactor();
+        const peerAddresses: Address[] = [];
+        const made = new Deferred<AccumulatingProtocol>();
+        class Accumulating extends AccumulatingProtocol {
+          override connectionMade(): void {
+            super.connectionMade();
+            made.callback(this);
+          }
+        }
+        Object.defineProperty(Accumulating, "name", { value: "AccumulatingProtocol" });
+        class RecordingFactory extends ServerFactory {
+          override protocol = Accumulating;
+          override buildProtocol(addr: Address): Protocol | null {
+            peerAddresses.push(addr);
+            return super.buildProtocol(addr);
+          }
+        }
+        const port = reactor.listenTCP(0, new RecordingFactory(), { interface: iface });
+        await port.whenListening();
+        const portNumber = (port.getHost() as IPv4Address).port;
+        const client = reactor.connectTCP(iface, portNumber, ClientFactory.forProtocol(Protocol));
+        const server = await made;
+        const transport = server.transport as T;
+        expect(String(transport)).to.equal(`<AccumulatingProtocol #${transport.sessionno} on ${portNumber}>`);
+        expect(transport.sessionno).to.equal(0);
+        expect(transport.logstr).to.equal(`AccumulatingProtocol,${transport.sessionno},${iface}`);
+        expect(peerAddresses).to.have.length(1);
+        expect(peerAddresses[0]).to.be.instanceOf(AddressClass);
+        expect((peerAddresses[0] as IPv4Address).type).to.equal("TCP");
+        expect((peerAddresses[0] as IPv4Address).host).to.equal(iface);
+        transport.loseConnection();
+        client.disconnect();
+        await port.stopListening();
+      });
+    }
   });
 
   describe("WriteSequenceTestsMixin", () => {
