@@ -6,12 +6,14 @@
  */
 import { lookup } from "node:dns";
 import { isIP, isIPv6 } from "node:net";
+import { domainToASCII } from "node:url";
 import type { IDelayedCall, IReactorTime } from "../core/interfaces";
 import { Failure } from "../core/failure";
 import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { fail } from "../defer/functions";
 import { ConnectingCancelledError, DNSLookupError } from "./errors";
+import { ValueError } from "./factory";
 import { _checkBindAddress, _checkOptionalNumber, _checkPort, _checkString, _dnsLookupError } from "./endpoint-support";
 import type { IStreamClientEndpoint } from "./endpoints";
 import { _connectWith } from "./wrapping-factory";
@@ -78,6 +80,27 @@ function defaultResolve(host: string): Promise<ResolvedAddress[]> {
 }
 
 /**
+ * Twisted's `_hostAsBytesAndText` for text: `[invalid, ascii]`. An address or an ASCII name is
+ * kept as given (case too); another name becomes its IDNA form; one IDNA rejects is invalid,
+ * shown with Python's backslash escapes (`\u2ff0`).
+ */
+function hostAsASCII(host: string): [boolean, string] {
+  // eslint-disable-next-line no-control-regex -- ASCII is what is tested for
+  if (isIP(host) !== 0 || /^[\x00-\x7f]*$/.test(host)) return [false, host];
+  const ascii = domainToASCII(host);
+  if (ascii !== "") return [false, ascii];
+  let escaped = "";
+  for (const ch of host) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) escaped += ch;
+    else if (c < 0x100) escaped += `\\x${c.toString(16).padStart(2, "0")}`;
+    else if (c < 0x10000) escaped += `\\u${c.toString(16).padStart(4, "0")}`;
+    else escaped += `\\U${c.toString(16).padStart(8, "0")}`;
+  }
+  return [true, escaped];
+}
+
+/**
  * Connects to a host name: resolves it to all its addresses (IPv4 and IPv6) and tries them one
  * after the other, `attemptDelay` seconds apart, without waiting for one to fail before starting
  * the next; the first connection made wins and the other attempts are cancelled. Fails with
@@ -94,7 +117,17 @@ export class HostnameEndpoint implements IStreamClientEndpoint {
   /** @internal Twisted's default delay between attempts, in seconds. */
   static _DEFAULT_ATTEMPT_DELAY = 0.3;
   /** @internal */ readonly _reactor: HostnameEndpointReactor;
-  /** @internal */ readonly _hostText: string;
+  /** @internal The host as given, NFC-normalized (Twisted's `_hostText`). */
+  readonly _hostText: string;
+  /**
+   * @internal The host as resolved and shown: IDNA (punycode) for a non-ASCII name; for an
+   * invalid one, the text with Python's backslash escapes (Twisted's `_hostStr`).
+   */
+  readonly _hostStr: string;
+  /** @internal `_hostStr` as ASCII bytes (Twisted's `_hostBytes`). */
+  readonly _hostBytes: Buffer;
+  /** @internal The host is not a valid name: `connect()` fails with ValueError (Twisted's `_badHostname`). */
+  readonly _badHostname: boolean;
   /** @internal */ readonly _port: number;
   /** @internal */ readonly _timeout: number;
   /** @internal */ readonly _bindAddress: [string, number] | null;
@@ -126,6 +159,8 @@ export class HostnameEndpoint implements IStreamClientEndpoint {
     }
     this._reactor = reactor;
     this._hostText = host.normalize("NFC");
+    [this._badHostname, this._hostStr] = hostAsASCII(this._hostText);
+    this._hostBytes = Buffer.from(this._hostStr, "ascii");
     this._port = port;
     this._timeout = options?.timeout ?? 30;
     this._bindAddress = options?.bindAddress ?? null;
@@ -134,9 +169,12 @@ export class HostnameEndpoint implements IStreamClientEndpoint {
     this._resolve = options?.resolve ?? defaultResolve;
   }
 
-  /** `<HostnameEndpoint example.com:80>` (an IPv6 address in brackets), as Twisted's repr. */
+  /**
+   * `<HostnameEndpoint example.com:80>` (an IPv6 address in brackets, an international name in
+   * its IDNA form), as Twisted's repr.
+   */
   toString(): string {
-    const host = isIPv6(this._hostText) ? `[${this._hostText}]` : this._hostText;
+    const host = !this._badHostname && isIPv6(this._hostStr) ? `[${this._hostStr}]` : this._hostStr;
     return `<HostnameEndpoint ${host}:${this._port}>`;
   }
 
@@ -149,6 +187,7 @@ export class HostnameEndpoint implements IStreamClientEndpoint {
     if (typeof factory !== "object" || factory === null || typeof factory.buildProtocol !== "function") {
       throw new TypeError(`HostnameEndpoint.connect: factory must be a protocol factory, got ${describeValue(factory)}`);
     }
+    if (this._badHostname) return fail(new ValueError(`invalid hostname: ${this._hostStr}`));
     if (this._tls !== null && typeof this._reactor.connectSSL !== "function") {
       return fail(new TypeError("HostnameEndpoint.connect: tls needs a reactor with connectSSL"));
     }
@@ -175,7 +214,7 @@ class Attempts {
     this.#endpoint = endpoint;
     this.#factory = factory;
     this.#winner = new Deferred<IProtocol>((d) => {
-      d.errback(new Failure(new ConnectingCancelledError(new HostnameAddress(endpoint._hostText, endpoint._port))));
+      d.errback(new Failure(new ConnectingCancelledError(new HostnameAddress(endpoint._hostStr, endpoint._port))));
     });
     this.#winner.addBoth((result) => {
       this.#finish();
@@ -185,13 +224,13 @@ class Attempts {
 
   start(): Deferred<IProtocol> {
     const ep = this.#endpoint;
-    if (isIP(ep._hostText) !== 0) {
-      this.#onResolved([{ address: ep._hostText, family: isIP(ep._hostText) }]);
+    if (isIP(ep._hostStr) !== 0) {
+      this.#onResolved([{ address: ep._hostStr, family: isIP(ep._hostStr) }]);
       return this.#winner;
     }
     let resolving: ResolvedAddress[] | PromiseLike<ResolvedAddress[]>;
     try {
-      resolving = ep._resolve(ep._hostText);
+      resolving = ep._resolve(ep._hostStr);
     } catch (e) {
       this.#onResolveFailed(e);
       return this.#winner;
@@ -209,14 +248,14 @@ class Attempts {
 
   #onResolveFailed(e: unknown): void {
     if (this.#done) return;
-    this.#winner.errback(new Failure(_dnsLookupError(this.#endpoint._hostText, e)));
+    this.#winner.errback(new Failure(_dnsLookupError(this.#endpoint._hostStr, e)));
   }
 
   #onResolved(addresses: ResolvedAddress[]): void {
     if (this.#done) return; // cancelled while resolving
     this.#addresses = Array.isArray(addresses) ? addresses.filter((a) => a.family === 4 || a.family === 6) : [];
     if (this.#addresses.length === 0) {
-      this.#winner.errback(new Failure(new DNSLookupError(`no results for hostname lookup: ${this.#endpoint._hostText}`)));
+      this.#winner.errback(new Failure(new DNSLookupError(`no results for hostname lookup: ${this.#endpoint._hostStr}`)));
       return;
     }
     this.#attempt();
@@ -255,7 +294,7 @@ class Attempts {
       } else {
         // Verify the certificate against the name, not the address connected to (an address
         // given as the name is what is connected to already).
-        const name = ep._hostText;
+        const name = ep._hostStr;
         const withName: TLSOptions = isIP(name) === 0 ? { hostname: name, ...tls } : tls;
         (ep._reactor as IReactorSSL).connectSSL(host, ep._port, wf, withName, options);
       }

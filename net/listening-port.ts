@@ -74,6 +74,8 @@ export class ListeningPort implements IListeningPortReady {
   /** Deferreds of stopListening() calls waiting for the close. */
   #stops: Array<Deferred<void>> = [];
   #stopAfterBind = false;
+  /** The number the next accepted connection gets (Twisted's `sessionno`). */
+  #sessionno = 0;
 
   /** @internal Made by `listenTCP` / `listenUNIX` / `listenSSL`. */
   constructor(reactor: Reactor, factory: IProtocolFactory, kind: PortKind) {
@@ -233,6 +235,7 @@ export class ListeningPort implements IListeningPortReady {
     const transport = new StreamTransport(this.reactor, socket, protocol, {
       ...addresses,
       secure: this.#kind.event === "secureConnection",
+      server: { sessionno: this.#sessionno++, port: this.#logPort(false) },
     });
     transport._start();
   };

@@ -40,6 +40,8 @@ export interface StreamTransportOptions {
   onLost?: LostHook;
   /** The socket is a TLS socket whose handshake is done. */
   secure?: boolean;
+  /** A server connection: its number on its port (from 0) and the port (number or path). */
+  server?: { sessionno: number; port: number | string };
 }
 
 /**
@@ -64,6 +66,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   readonly #host: Address;
   readonly #peer: Address;
   readonly #onLost: LostHook | undefined;
+  readonly #server: { sessionno: number; port: number | string } | undefined;
   /** The protocol implements IHalfCloseableProtocol. */
   readonly #halfCloseable: boolean;
   #secure: boolean;
@@ -106,6 +109,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     this.#host = options.host;
     this.#peer = options.peer;
     this.#onLost = options.onLost;
+    this.#server = options.server;
     this.#secure = options.secure ?? false;
     this.#halfCloseable = typeof (protocol as { readConnectionLost?: unknown }).readConnectionLost === "function";
     this.#attach(socket);
@@ -237,6 +241,21 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (!this.#lost) this.#socket.setKeepAlive(this.#keepAlive);
   };
 
+  /** True once the connection is TLS: made so, or from `startTLS()` on (Twisted's `Connection.TLS`). */
+  get TLS(): boolean {
+    return this.#socket instanceof tls.TLSSocket;
+  }
+
+  /** True once `loseConnection()` was called (Twisted's `FileDescriptor.disconnecting`). */
+  get disconnecting(): boolean {
+    return this.#disconnecting;
+  }
+
+  /** True once the connection is lost and the protocol told (Twisted's `disconnected`). */
+  get disconnected(): boolean {
+    return this.#lost;
+  }
+
   // --- ITLSTransport -----------------------------------------------------------------------
 
   /**
@@ -298,7 +317,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     this.#streaming = Boolean(streaming);
     this.#producerPaused = false;
     if (!this.#streaming) {
+      // Written in this run of code (a flush is scheduled) or still in the socket's buffer: as
+      // Twisted's doWrite, the producer is asked again once that is sent, even when the socket
+      // took it all at once (no 'drain' comes then).
+      const wrote = this.#flushScheduled || this.#socket.writableLength > 0;
       this.#callProducer("resumeProducing");
+      if (wrote && this.#producer === producer) this.#schedulePull();
     } else {
       const sock = this.#socket;
       if (sock.writableNeedDrain || this.#pendingBytes + sock.writableLength >= sock.writableHighWaterMark) this.#overHighWater();
@@ -362,7 +386,23 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     this.#socket.destroy();
   }
 
+  /** A server connection's number on its port, from 0 (Twisted's `sessionno`); 0 for a client. */
+  get sessionno(): number {
+    return this.#server?.sessionno ?? 0;
+  }
+
+  /** Twisted's `logstr`: `Echo,3,127.0.0.1` (protocol, sessionno, peer host), or `Echo,client`. */
+  get logstr(): string {
+    const prefix = protocolName(this.#protocol);
+    if (this.#server === undefined) return `${prefix},client`;
+    const peer = this.#peer as { host?: string; name?: string | null };
+    return `${prefix},${this.#server.sessionno},${peer.host ?? peer.name ?? ""}`;
+  }
+
+  /** A server connection as Twisted's: `<Echo #3 on 8000>`; a client: `<StreamTransport peer>`. */
   toString(): string {
+    const server = this.#server;
+    if (server !== undefined) return `<${this.#protocol.constructor.name} #${server.sessionno} on ${server.port}>`;
     return `<${this.constructor.name} ${String(this.#peer)}>`;
   }
 

@@ -317,7 +317,7 @@ describe("twisted ports: test_tcp", () => {
       ["IPv4", "127.0.0.1", IPv4Address],
       ["IPv6", "::1", IPv6Address],
     ] as const) {
-      it(`test_buildProtocol${family}Address, test_serverGetHostOn${family}, test_serverGetPeerOn${family}, test_addresses`, async () => {
+      it(`test_portGetHostOn${family}, test_buildProtocol${family}Address, test_serverGetHostOn${family}, test_serverGetPeerOn${family}, test_addresses`, async () => {
         const reactor = newReactor();
         const seen: Array<IPv4Address | IPv6Address> = [];
         let serverProto: Protocol | null = null;
