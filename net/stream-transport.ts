@@ -16,18 +16,7 @@ import { abortedReason, cleanCloseReason, peerClosedReason, socketErrorReason } 
 import { protocolName, watchResult } from "./protocol-calls";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
 import { track, untrack } from "./registry";
-
-/**
- * Writes gathered in one turn up to this many bytes are concatenated into one Buffer; once this
- * much is pending it is sent at once.
- */
-const CONCAT_LIMIT = 16 * 1024;
-
-/** A turn's write array that held more writes than this is let go rather than kept for reuse. */
-const KEPT_WRITE_SLOTS = 1024;
-
-/** What a sent write's slot holds (the chunk itself would be kept alive until overwritten). */
-const EMPTY: Data = "";
+import { CONCAT_LIMIT, WriteBuffer } from "./write-buffer";
 
 /** How a transport reports that its connection ended (the connector tells its factory). */
 export type LostHook = (reason: Failure) => void;
@@ -70,15 +59,8 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   /** The protocol implements IHalfCloseableProtocol. */
   readonly #halfCloseable: boolean;
   #secure: boolean;
-  /**
-   * Writes of this turn of the loop, sent together (see #flush): the first #pendingCount slots.
-   * Sent slots are cleared, not cut off: `length = 0` gives an array's storage back, and the
-   * next turn's first write would allocate it again.
-   */
-  #pending: Data[] = [];
-  #pendingCount = 0;
-  #spare: Data[] = [];
-  #pendingBytes = 0;
+  /** Writes of this turn of the loop, sent together (see #flush). */
+  readonly #writes = new WriteBuffer();
   #flushScheduled = false;
   /** Inside dataReceived: what it writes is sent as it returns (see #onData), not on the next tick. */
   #delivering = false;
@@ -146,9 +128,9 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       this.#flushScheduled = true;
       if (!this.#delivering) process.nextTick(this.#flush);
     }
-    this.#pending[this.#pendingCount++] = data;
-    this.#pendingBytes += size;
-    if (this.#pendingBytes >= CONCAT_LIMIT) {
+    const writes = this.#writes;
+    writes.push(data, size);
+    if (writes.bytes >= CONCAT_LIMIT) {
       // Enough to go now: as with raw node:net, the socket's answer says whether to pause (a
       // push producer then writes as much per turn as the socket takes, not one chunk).
       const ok = this.#send();
@@ -160,7 +142,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       // The high-water check is made now, not at the flush: a push producer writing in a loop
       // must be paused synchronously.
       const s = this.#socket;
-      if (this.#pendingBytes + s.writableLength >= s.writableHighWaterMark) this.#overHighWater();
+      if (writes.bytes + s.writableLength >= s.writableHighWaterMark) this.#overHighWater();
       else if (!this.#streaming) this.#schedulePull();
     }
   };
@@ -325,7 +307,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       if (wrote && this.#producer === producer) this.#schedulePull();
     } else {
       const sock = this.#socket;
-      if (sock.writableNeedDrain || this.#pendingBytes + sock.writableLength >= sock.writableHighWaterMark) this.#overHighWater();
+      if (sock.writableNeedDrain || this.#writes.bytes + sock.writableLength >= sock.writableHighWaterMark) this.#overHighWater();
     }
   };
 
@@ -515,13 +497,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   // --- Internals ---------------------------------------------------------------------------
 
   /**
-   * Sends the writes gathered during this turn: one `write` for one chunk; small chunks are
-   * concatenated into one Buffer (cheaper than a `writev` of many tiny ones); larger ones go out
-   * corked, as one `writev`. The high-water mark was checked as they were written.
+   * Sends the writes gathered during this turn (net/write-buffer.ts says how). The high-water mark
+   * was checked as they were written.
    */
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    if (this.#pendingCount === 0) return;
+    if (this.#writes.count === 0) return;
     const ok = this.#send();
     // The producer was paused when these were written; if the socket took them all (a write
     // that completes at once), no 'drain' will come: resume it now.
@@ -530,36 +511,8 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   /** Writes what is pending (see #flush); returns false when the socket is past its high-water mark. */
   #send(): boolean {
-    const n = this.#pendingCount;
-    if (n === 0) return true;
-    const pending = this.#pending;
-    const bytes = this.#pendingBytes;
-    // Writes made while these go out (a synchronous 'drain' resuming a producer) go to the other array.
-    this.#pending = this.#spare;
-    this.#spare = n > KEPT_WRITE_SLOTS ? [] : pending;
-    this.#pendingCount = 0;
-    this.#pendingBytes = 0;
     const s = this.#socket;
-    let ok = true;
-    if (this.#lost || s.destroyed) {
-      // Dropped.
-    } else if (n === 1) {
-      ok = s.write(pending[0]);
-    } else if (bytes <= CONCAT_LIMIT) {
-      const parts: Uint8Array[] = new Array<Uint8Array>(n);
-      for (let i = 0; i < n; i++) {
-        const c = pending[i];
-        parts[i] = typeof c === "string" ? Buffer.from(c) : c;
-      }
-      ok = s.write(Buffer.concat(parts));
-    } else {
-      s.cork();
-      for (let i = 0; i < n; i++) s.write(pending[i]);
-      s.uncork();
-      ok = !s.writableNeedDrain;
-    }
-    if (n <= KEPT_WRITE_SLOTS) for (let i = 0; i < n; i++) pending[i] = EMPTY;
-    return ok;
+    return this.#writes.sendTo(s, this.#lost || s.destroyed);
   }
 
   #flushNow(): void {
