@@ -165,6 +165,9 @@ export class ListeningPort implements IListeningPortReady {
   /** The same as `stopListening()` (Twisted's `IListeningPort.loseConnection`). */
   readonly loseConnection = (): Deferred<void> => this.stopListening();
 
+  /** The prefix to log with for this port: its factory's class name (Twisted's `Port.logPrefix`). */
+  readonly logPrefix = (): string => this.factory.constructor.name;
+
   /** Closes now for the reactor's shutdown. @internal */
   _closeForShutdown(): void {
     if (this.#server !== null) this.#close();

@@ -381,6 +381,9 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     return `${prefix},${this.#server.sessionno},${peer.host ?? peer.name ?? ""}`;
   }
 
+  /** The prefix to log with for this connection: its {@link logstr} (Twisted's `logPrefix`). */
+  readonly logPrefix = (): string => this.logstr;
+
   /** A server connection as Twisted's: `<Echo #3 on 8000>`; a client: `<StreamTransport peer>`. */
   toString(): string {
     const server = this.#server;

@@ -226,6 +226,18 @@ describe("net/tcp", () => {
       await Promise.all([client.lost, server.lost]);
     });
 
+    it("logPrefix: a server connection's logstr (Proto,sessionno,peer host), a client's (Proto,client), a port's factory class; also passed as values", async () => {
+      const { server, client, port } = await pair();
+      const serverPrefix = (server.transport as StreamTransport).logPrefix;
+      const clientPrefix = (client.transport as StreamTransport).logPrefix;
+      expect(serverPrefix()).to.equal("Recorder,0,127.0.0.1");
+      expect(clientPrefix()).to.equal("Recorder,client");
+      const portPrefix = port.logPrefix;
+      expect(portPrefix()).to.equal("ServerRecorderFactory");
+      client.transport!.loseConnection();
+      await Promise.all([client.lost, server.lost]);
+    });
+
     it("ignores writes once closing or closed", async () => {
       const { server, client } = await pair();
       client.transport!.write("a");
