@@ -76,35 +76,22 @@ describe("twisted ports: test_policies.WrapperTests", () => {
     expect(result[0]).to.equal(connector);
   });
 
-  it("test_clientConnectionLost: calls clientConnectionLost on the underlying factory", () => {
-    const result: Array<[IConnector, Failure]> = [];
-    class Factory {
-      clientConnectionLost(connector: IConnector, reason: Failure): void {
-        result.push([connector, reason]);
-      }
-    }
-    const wrapper = new WrappingFactory(new Factory() as unknown as IProtocolFactory);
-    const connector = {} as IConnector;
-    const reason = {} as Failure;
-    wrapper.clientConnectionLost(connector, reason);
-    expect(result).to.have.length(1);
-    expect(result[0][0]).to.equal(connector);
-    expect(result[0][1]).to.equal(reason);
-  });
-
-  it("test_clientConnectionFailed: calls clientConnectionFailed on the underlying factory", () => {
-    const result: Array<[IConnector, Failure]> = [];
-    class Factory {
-      clientConnectionFailed(connector: IConnector, reason: Failure): void {
-        result.push([connector, reason]);
-      }
-    }
-    const wrapper = new WrappingFactory(new Factory() as unknown as IProtocolFactory);
-    const connector = {} as IConnector;
-    const reason = {} as Failure;
-    wrapper.clientConnectionFailed(connector, reason);
-    expect(result).to.have.length(1);
-    expect(result[0][0]).to.equal(connector);
-    expect(result[0][1]).to.equal(reason);
-  });
+  // Twisted's test_clientConnectionLost and test_clientConnectionFailed, the same test for each.
+  for (const method of ["clientConnectionLost", "clientConnectionFailed"] as const) {
+    it(`test_${method}: calls ${method} on the underlying factory`, () => {
+      const result: Array<[IConnector, Failure]> = [];
+      const factory = {
+        [method](connector: IConnector, reason: Failure): void {
+          result.push([connector, reason]);
+        },
+      };
+      const wrapper = new WrappingFactory(factory as unknown as IProtocolFactory);
+      const connector = {} as IConnector;
+      const reason = {} as Failure;
+      wrapper[method](connector, reason);
+      expect(result).to.have.length(1);
+      expect(result[0][0]).to.equal(connector);
+      expect(result[0][1]).to.equal(reason);
+    });
+  }
 });
