@@ -3,6 +3,7 @@
  * @module
  */
 
+import { currentSystem } from "./context";
 import { Failure, asFailure } from "../core/failure";
 import { flattenEvent } from "./flatten";
 import { formatEvent } from "./format-event";
@@ -74,7 +75,10 @@ export type EventParts = {
   /** A Logger's `log_source` and `log_logger` (set only when `logger` is given). */
   source?: unknown;
   logger?: unknown;
-  /** Legacy `msg`/`err`: without a namespace, `log_namespace` "log_legacy" and `log_system` "-", as Twisted's. */
+  /**
+   * Legacy `msg`/`err`: without a namespace, `log_namespace` "log_legacy" and `log_system` the
+   * current log context's prefix (log/context.ts), "-" outside any, as Twisted's.
+   */
   legacy?: boolean;
 };
 
@@ -110,7 +114,7 @@ function addTwistedKeys(event: LogEvent, parts: EventParts, shadowed: Record<str
     event.log_namespace = event.namespace;
   } else if (parts.legacy === true) {
     event.log_namespace = "log_legacy";
-    if (event.log_system === undefined) event.log_system = "-";
+    if (event.log_system === undefined) event.log_system = currentSystem() ?? "-";
   } else if (parts.logger !== undefined) {
     // A Logger's namespace, not a `log_namespace` field, names its events (as Twisted's emit).
     delete event.log_namespace;

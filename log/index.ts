@@ -11,6 +11,7 @@ import { defaultObserver } from "./default-observer";
 import { addObserver } from "./publisher";
 
 export type { LogEvent, Observer } from "./event";
+export type { ILoggingContext } from "./context";
 export { addObserver, removeObserver, isObserving } from "./publisher";
 export { defaultObserver } from "./default-observer";
 export { msg, err } from "./functions";

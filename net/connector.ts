@@ -25,6 +25,9 @@ import { Protocol } from "./protocol";
 import { track, untrack } from "./registry";
 import { StreamTransport } from "./stream-transport";
 
+/** The log context of a client's `connectionMade`: Twisted's, whose client is not yet named then. */
+const CLIENT_CONNECTING_CONTEXT = "Uninitialized";
+
 /** What differs between TCP, UNIX and TLS connections. @internal */
 export interface ConnectKind {
   /** Starts connecting; the socket emits `event` once usable (or "error"). */
@@ -209,7 +212,7 @@ export class Connector implements IConnector {
     });
     this.#transport = transport;
     if (refused) transport.loseConnection();
-    else transport._start();
+    else transport._start(CLIENT_CONNECTING_CONTEXT);
   };
 
   readonly #onError = (e: Error): void => {

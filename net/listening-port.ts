@@ -240,7 +240,7 @@ export class ListeningPort implements IListeningPortReady {
       secure: this.#kind.event === "secureConnection",
       server: { sessionno: this.#sessionno++, port: this.#logPort(false) },
     });
-    transport._start();
+    transport._start(this);
   };
 
   #bindFailed(e: unknown): void {

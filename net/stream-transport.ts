@@ -9,6 +9,7 @@ import * as net from "node:net";
 import { Failure } from "../core/failure";
 import { describeValue, textOf } from "../core/validate";
 import { err } from "../log";
+import { _enterLogContext, _leaveLogContext, type LogContext } from "../log/context";
 import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { ConnectionLost } from "./errors";
@@ -99,15 +100,19 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   }
 
   /**
-   * Connects the protocol: `makeConnection(this)` (so `connectionMade`). An exception there
-   * drops the connection. @internal
+   * Connects the protocol: `makeConnection(this)` (so `connectionMade`), in the log context
+   * `context` (Twisted's: the port's for a server connection, "Uninitialized" for a client). An
+   * exception there drops the connection. @internal
    */
-  _start(): void {
+  _start(context: LogContext): void {
+    const previous = _enterLogContext(context);
     try {
       // BaseProtocol.makeConnection hands back what connectionMade returned.
       watchResult(this.#protocol.makeConnection(this), "Unhandled error from connectionMade:");
     } catch (e) {
       this.#callbackFailed(e, "connectionMade");
+    } finally {
+      _leaveLogContext(previous);
     }
   }
 
@@ -415,14 +420,18 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (this.#disconnecting || this.#lost || this.#callbackError !== undefined) return;
     // What dataReceived writes goes out as it returns, in one socket write, with no tick of its
     // own (a reply then costs what a raw socket's does: docs/design/net-transport.md).
+    // What the protocol logs meanwhile reads as this connection's (`[Echo,0,127.0.0.1] …`).
+    const previous = _enterLogContext(this);
     this.#delivering = true;
     try {
       const r = this.#protocol.dataReceived(chunk) as unknown;
       if (r !== undefined) watchResult(r, "Unhandled error from dataReceived:");
     } catch (e) {
       this.#callbackFailed(e, "dataReceived");
+    } finally {
+      this.#delivering = false;
+      _leaveLogContext(previous);
     }
-    this.#delivering = false;
     if (this.#flushScheduled) this.#flush();
   };
 
@@ -433,11 +442,14 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       return;
     }
     if (this.#halfCloseable && !this.#disconnecting) {
+      const previous = _enterLogContext(this);
       try {
         const r = (this.#protocol as unknown as { readConnectionLost(): unknown }).readConnectionLost();
         watchResult(r, "Unhandled error from readConnectionLost:");
       } catch (e) {
         this.#callbackFailed(e, "readConnectionLost");
+      } finally {
+        _leaveLogContext(previous);
       }
       return;
     }
@@ -456,11 +468,14 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       return;
     }
     if (this.#halfCloseable) {
+      const previous = _enterLogContext(this);
       try {
         const r = (this.#protocol as unknown as { writeConnectionLost(): unknown }).writeConnectionLost();
         watchResult(r, "Unhandled error from writeConnectionLost:");
       } catch (e) {
         this.#callbackFailed(e, "writeConnectionLost");
+      } finally {
+        _leaveLogContext(previous);
       }
     }
   };
@@ -584,11 +599,17 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     }
     const p = this.#protocol;
     p.connected = false;
+    // connectionLost and the factory's clientConnectionLost log as this connection's.
+    const previous = _enterLogContext(this);
     try {
       watchResult(p.connectionLost(reason), "Unhandled error from connectionLost:");
     } catch (e) {
       err(e, `Unhandled Error in ${protocolName(p)}.connectionLost:`);
     }
-    if (this.#onLost !== undefined) this.#onLost(reason);
+    try {
+      if (this.#onLost !== undefined) this.#onLost(reason);
+    } finally {
+      _leaveLogContext(previous);
+    }
   }
 }

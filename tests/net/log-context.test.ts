@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import { addObserver, msg, removeObserver, type LogEvent } from "../../log";
+import { ClientFactory, IPv4Address, Protocol, ServerFactory } from "../../net";
+import { reactor } from "../../reactor";
+import { later } from "../helpers/net";
+
+// What twisted.python.log gives a line logged in each protocol callback (Twisted 22.4, measured
+// with the same two protocols): connectionMade under the port's prefix (the factory) on the
+// server, "Uninitialized" on the client; dataReceived and connectionLost under the connection's
+// logstr; anything else "-".
+
+describe("log context of protocol callbacks (as Twisted's callWithLogger)", () => {
+  it("msg() in connectionMade, dataReceived and connectionLost carries the system Twisted gives it", async () => {
+    const events: LogEvent[] = [];
+    const observer = (e: LogEvent): void => {
+      if (typeof e.log_text === "string" && / (made|data|lost)$/.test(e.log_text)) events.push(e);
+    };
+    addObserver(observer);
+    const done = later();
+    class S extends Protocol {
+      override connectionMade(): void {
+        msg("server made");
+      }
+      override dataReceived(data: Buffer): void {
+        msg("server data");
+        this.transport!.write(data);
+      }
+      override connectionLost(): void {
+        msg("server lost");
+        done.resolve();
+      }
+    }
+    class C extends Protocol {
+      override connectionMade(): void {
+        msg("client made");
+        this.transport!.write("x");
+      }
+      override dataReceived(): void {
+        msg("client data");
+        this.transport!.loseConnection();
+      }
+      override connectionLost(): void {
+        msg("client lost");
+      }
+    }
+    class SF extends ServerFactory {
+      override protocol = S;
+      override noisy = false;
+    }
+    class CF extends ClientFactory {
+      override protocol = C;
+      override noisy = false;
+    }
+    const port = reactor.listenTCP(0, new SF(), { interface: "127.0.0.1" });
+    try {
+      await port.whenListening();
+      reactor.connectTCP("127.0.0.1", (port.getHost() as IPv4Address).port, new CF());
+      await done.promise;
+      msg("outside made"); // no callback running: "-"
+      const systems = Object.fromEntries(events.map((e) => [e.log_text, e.log_system]));
+      expect(systems).to.deep.equal({
+        "server made": "SF",
+        "client made": "Uninitialized",
+        "server data": "S,0,127.0.0.1",
+        "client data": "C,client",
+        "client lost": "C,client",
+        "server lost": "S,0,127.0.0.1",
+        "outside made": "-",
+      });
+    } finally {
+      removeObserver(observer);
+      await port.stopListening();
+    }
+  });
+});
