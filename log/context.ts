@@ -11,6 +11,7 @@
 
 /** Something that names the log lines made while it runs (Twisted's `ILoggingContext`). */
 export interface ILoggingContext {
+  /** The prefix (the `log_system`) of the lines logged while this runs, e.g. `Echo,0,127.0.0.1`. */
   logPrefix(): string;
 }
 
