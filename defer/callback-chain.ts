@@ -33,9 +33,9 @@ import * as steps from "./steps";
 import type { Continuation as ContinuationStep, Fn } from "./steps";
 import type { Deferred } from "./deferred";
 
-// .__state, a non-negative int32: three flag bits; the pause count in the four bits above them
-// (PAUSE_SPILLED when it is negative or too large for them: then it is .__extra.paused);
-// above those, the index of the next step to run (.__state >> HEAD_SHIFT). One field for all of this
+// __state, a non-negative int32: three flag bits; the pause count in the four bits above them
+// (PAUSE_SPILLED when it is negative or too large for them: then it is __extra.paused);
+// above those, the index of the next step to run (__state >> HEAD_SHIFT). One field for all of this
 // keeps the object small, and a pause (every returned Deferred pauses its caller) allocates nothing.
 const CALLED = 1;
 const RUNNING = 2;
@@ -48,13 +48,13 @@ const PAUSE_MASK = PAUSE_SPILLED << PAUSE_SHIFT;
 const HEAD_SHIFT = 7;
 const HEAD_ONE = 1 << HEAD_SHIFT;
 const BELOW_HEAD = HEAD_ONE - 1;
-/** Steps a Deferred may hold at once (the head index must fit in .__state). */
+/** Steps a Deferred may hold at once (the head index must fit in __state). */
 const MAX_STEPS = 2 ** (31 - HEAD_SHIFT) - 1;
 
 /** What few Deferreds need: kept out of the object so the common one stays small. */
 export interface Extra {
   /**
-   * The pause count while it does not fit in .__state: how many times pause() has been called
+   * The pause count while it does not fit in __state: how many times pause() has been called
    * more than unpause() (negative after an unpause() too many, as in Twisted).
    */
   paused: number;
@@ -207,7 +207,7 @@ function addPause(d: Deferred<unknown>, n: number): number {
   return addPauseSpilled(d, n);
 }
 
-/** The rare case of addPause: the count is, or goes, outside what .__state's bits hold. */
+/** The rare case of addPause: the count is, or goes, outside what __state's bits hold. */
 function addPauseSpilled(d: Deferred<unknown>, n: number): number {
   const state = d.__state;
   const count = (state & PAUSE_MASK) >> PAUSE_SHIFT;
@@ -416,7 +416,7 @@ export function runCallbacks(d: Deferred<unknown>): void {
           else if (extra?.failureRecord !== undefined) untrack(extra.failureRecord);
         }
         if (current.__state >> HEAD_SHIFT === current.__tail) {
-          // All run: the next step goes in .__s0 again, so a long-lived fired Deferred that keeps
+          // All run: the next step goes in __s0 again, so a long-lived fired Deferred that keeps
           // being given steps uses no more room. A long overflow array is let go.
           current.__state &= BELOW_HEAD;
           current.__tail = 0;
