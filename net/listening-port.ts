@@ -15,6 +15,7 @@ import type { Address } from "./address";
 import { AlreadyListened, CannotListenError } from "./errors";
 import type { IListeningPortReady, IProtocol, IProtocolFactory } from "./interfaces";
 import { track, untrack } from "./registry";
+import { logPrefixOf } from "./protocol-calls";
 import { StreamTransport } from "./stream-transport";
 
 /** What differs between TCP, UNIX and TLS ports. @internal */
@@ -295,17 +296,4 @@ export class ListeningPort implements IListeningPortReady {
       });
     }
   }
-}
-
-/** Twisted's `_getLogPrefix`: the factory's `logPrefix()` when it has one, else its class name. */
-function logPrefixOf(factory: IProtocolFactory): string {
-  const f = factory as { logPrefix?: unknown };
-  if (typeof f.logPrefix === "function") {
-    try {
-      return String((f.logPrefix as () => unknown).call(factory));
-    } catch {
-      // a throwing logPrefix falls back to the class name
-    }
-  }
-  return (factory as object).constructor.name;
 }

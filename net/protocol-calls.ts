@@ -1,12 +1,11 @@
 /**
  * What the transports share about calling a protocol: how a callback's returned Deferred or
- * Promise is watched, and how a protocol is named in a log message.
+ * Promise is watched, and how a protocol (or factory) is named in a log message.
  * @module
  */
 import type { Failure } from "../core/failure";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
-import type { IProtocol } from "./interfaces";
 
 /**
  * Logs a failure of what a protocol callback returned (a Deferred or Promise is not waited on,
@@ -25,12 +24,18 @@ export function watchResult(result: unknown, what: string): void {
   }
 }
 
-/** The protocol's name in a log message: its `logPrefix()` if it has one, else its class name. @internal */
-export function protocolName(p: IProtocol): string {
-  const prefix = (p as { logPrefix?: () => string }).logPrefix;
-  try {
-    return typeof prefix === "function" ? prefix.call(p) : p.constructor.name;
-  } catch {
-    return p.constructor.name;
+/**
+ * The name of a protocol or factory in a log message (Twisted's `_getLogPrefix`): its
+ * `logPrefix()` if it has one, else its class name (also when `logPrefix()` throws). @internal
+ */
+export function logPrefixOf(thing: object): string {
+  const prefix = (thing as { logPrefix?: unknown }).logPrefix;
+  if (typeof prefix === "function") {
+    try {
+      return String((prefix as () => unknown).call(thing));
+    } catch {
+      // a throwing logPrefix falls back to the class name
+    }
   }
+  return thing.constructor.name;
 }

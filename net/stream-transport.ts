@@ -14,7 +14,7 @@ import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { ConnectionLost } from "./errors";
 import { abortedReason, cleanCloseReason, peerClosedReason, socketErrorReason } from "./close-reasons";
-import { protocolName, watchResult } from "./protocol-calls";
+import { logPrefixOf, watchResult } from "./protocol-calls";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
 import { track, untrack } from "./registry";
 import { CONCAT_LIMIT, WriteBuffer } from "./write-buffer";
@@ -380,7 +380,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
 
   /** Twisted's `logstr`: `Echo,3,127.0.0.1` (protocol, sessionno, peer host), or `Echo,client`. */
   get logstr(): string {
-    const prefix = protocolName(this.#protocol);
+    const prefix = logPrefixOf(this.#protocol);
     if (this.#server === undefined) return `${prefix},client`;
     const peer = this.#peer as { host?: string; name?: string | null };
     return `${prefix},${this.#server.sessionno},${peer.host ?? peer.name ?? ""}`;
@@ -442,15 +442,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       return;
     }
     if (this.#halfCloseable && !this.#disconnecting) {
-      const previous = _enterLogContext(this);
-      try {
-        const r = (this.#protocol as unknown as { readConnectionLost(): unknown }).readConnectionLost();
-        watchResult(r, "Unhandled error from readConnectionLost:");
-      } catch (e) {
-        this.#callbackFailed(e, "readConnectionLost");
-      } finally {
-        _leaveLogContext(previous);
-      }
+      this.#callHalfClose("readConnectionLost");
       return;
     }
     // Not half-closeable: the peer's FIN closes the connection (after what is buffered is sent).
@@ -467,18 +459,21 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       this.#socket.destroy(); // loseConnection: everything is flushed, close both directions
       return;
     }
-    if (this.#halfCloseable) {
-      const previous = _enterLogContext(this);
-      try {
-        const r = (this.#protocol as unknown as { writeConnectionLost(): unknown }).writeConnectionLost();
-        watchResult(r, "Unhandled error from writeConnectionLost:");
-      } catch (e) {
-        this.#callbackFailed(e, "writeConnectionLost");
-      } finally {
-        _leaveLogContext(previous);
-      }
-    }
+    if (this.#halfCloseable) this.#callHalfClose("writeConnectionLost");
   };
+
+  /** Tells an IHalfCloseableProtocol, in this connection's log context; a throw drops the connection. */
+  #callHalfClose(method: "readConnectionLost" | "writeConnectionLost"): void {
+    const previous = _enterLogContext(this);
+    try {
+      const r = (this.#protocol as unknown as Record<typeof method, () => unknown>)[method]();
+      watchResult(r, `Unhandled error from ${method}:`);
+    } catch (e) {
+      this.#callbackFailed(e, method);
+    } finally {
+      _leaveLogContext(previous);
+    }
+  }
 
   readonly #onDrain = (): void => {
     const producer = this.#producer;
@@ -580,7 +575,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   }
 
   #callbackFailed(e: unknown, callback: string): void {
-    err(e, `Unhandled Error in ${protocolName(this.#protocol)}.${callback}:`);
+    err(e, `Unhandled Error in ${logPrefixOf(this.#protocol)}.${callback}:`);
     this._drop(e);
   }
 
@@ -604,7 +599,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     try {
       watchResult(p.connectionLost(reason), "Unhandled error from connectionLost:");
     } catch (e) {
-      err(e, `Unhandled Error in ${protocolName(p)}.connectionLost:`);
+      err(e, `Unhandled Error in ${logPrefixOf(p)}.connectionLost:`);
     }
     try {
       if (this.#onLost !== undefined) this.#onLost(reason);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Deferred } from "../../defer";
 import { Protocol } from "../../net";
-import { protocolName, watchResult } from "../../net/protocol-calls";
+import { logPrefixOf, watchResult } from "../../net/protocol-calls";
 import { collectLogEvents, loggingOnPurpose } from "../helpers/log";
 
 describe("protocol calls", () => {
@@ -33,7 +33,7 @@ describe("protocol calls", () => {
     expect(events).to.deep.equal([]);
   });
 
-  it("protocolName: logPrefix() when there is one, else the class name (also when logPrefix throws)", () => {
+  it("logPrefixOf: logPrefix() when there is one, else the class name (also when logPrefix throws)", () => {
     class Plain extends Protocol {}
     class Prefixed extends Protocol {
       override logPrefix(): string {
@@ -45,8 +45,8 @@ describe("protocol calls", () => {
         throw new Error("no");
       }
     }
-    expect(protocolName(new Plain())).to.equal("Plain");
-    expect(protocolName(new Prefixed())).to.equal("Prefixed,42");
-    expect(protocolName(new Broken())).to.equal("Broken");
+    expect(logPrefixOf(new Plain())).to.equal("Plain");
+    expect(logPrefixOf(new Prefixed())).to.equal("Prefixed,42");
+    expect(logPrefixOf(new Broken())).to.equal("Broken");
   });
 });
