@@ -10,6 +10,7 @@ import { textOf } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { fail, succeed } from "../defer/functions";
 import { err, msg } from "../log";
+import { _enterLogContext, _leaveLogContext } from "../log/context";
 import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { AlreadyListened, CannotListenError } from "./errors";
@@ -273,7 +274,12 @@ export class ListeningPort implements IListeningPortReady {
     const wasListening = this.#state === "listening";
     this.#state = "idle";
     untrack(this.reactor, this);
-    if (wasListening) msg(`(${this.#logType()} Port ${this.#logPort(false)} Closed)`);
+    if (wasListening) {
+      // Logged as the port's own line (Twisted: `[__main__.EchoFactory] (TCP Port 8000 Closed)`).
+      const previous = _enterLogContext(this);
+      msg(`(${this.#logType()} Port ${this.#logPort(false)} Closed)`);
+      _leaveLogContext(previous);
+    }
     server.off(this.#kind.event, this.#onConnection);
     // close() shuts the listening socket now; its callback would wait for every open connection
     // to end, which Twisted's stopListening does not.

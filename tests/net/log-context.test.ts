@@ -7,13 +7,13 @@ import { later } from "../helpers/net";
 // What twisted.python.log gives a line logged in each protocol callback (Twisted 22.4, measured
 // with the same two protocols): connectionMade under the port's prefix (the factory) on the
 // server, "Uninitialized" on the client; dataReceived and connectionLost under the connection's
-// logstr; anything else "-".
+// logstr; the port's close under the port's prefix; anything else "-".
 
 describe("log context of protocol callbacks (as Twisted's callWithLogger)", () => {
   it("msg() in connectionMade, dataReceived and connectionLost carries the system Twisted gives it", async () => {
     const events: LogEvent[] = [];
     const observer = (e: LogEvent): void => {
-      if (typeof e.log_text === "string" && / (made|data|lost)$/.test(e.log_text)) events.push(e);
+      if (typeof e.log_text === "string" && / (made|data|lost)$|^\(TCP Port \d+ Closed\)$/.test(e.log_text)) events.push(e);
     };
     addObserver(observer);
     const done = later();
@@ -57,7 +57,7 @@ describe("log context of protocol callbacks (as Twisted's callWithLogger)", () =
       reactor.connectTCP("127.0.0.1", (port.getHost() as IPv4Address).port, new CF());
       await done.promise;
       msg("outside made"); // no callback running: "-"
-      const systems = Object.fromEntries(events.map((e) => [e.log_text, e.log_system]));
+      const systems = Object.fromEntries(events.filter((e) => !String(e.log_text).startsWith("(")).map((e) => [e.log_text, e.log_system]));
       expect(systems).to.deep.equal({
         "server made": "SF",
         "client made": "Uninitialized",
@@ -67,6 +67,10 @@ describe("log context of protocol callbacks (as Twisted's callWithLogger)", () =
         "server lost": "S,0,127.0.0.1",
         "outside made": "-",
       });
+      // The port's close is logged as the port's own line (Twisted: its prefix, the factory).
+      await port.stopListening();
+      const closed = events.find((e) => /^\(TCP Port \d+ Closed\)$/.test(String(e.log_text)));
+      expect(closed?.log_system).to.equal("SF");
     } finally {
       removeObserver(observer);
       await port.stopListening();
