@@ -10,6 +10,10 @@ export interface Workload {
   name: string;
   ops: number;
   run: () => void | Promise<void>;
+  /** Untimed, before each sample (and before its garbage collection): e.g. opening connections. */
+  prepare?: () => void | Promise<void>;
+  /** Untimed, after each sample: e.g. closing what `prepare` opened, and waiting until it is closed. */
+  cleanup?: () => void | Promise<void>;
 }
 
 /** The figures of one workload: medians over the rounds, in nanoseconds per operation. */
@@ -40,6 +44,12 @@ export interface CompareOptions {
    * (default: one run), so a small N is not lost in the timer's resolution and fixed costs.
    */
   minOps?: number;
+  /**
+   * Force a full garbage collection before each sample (default true), so one workload's garbage
+   * is not collected in another's time. False where that collection costs more than it saves:
+   * it deoptimizes code that embeds the objects it frees (docs/design/benchmarks.md).
+   */
+  gc?: boolean;
   /** Where to show the rounds going by, with `label` as the task's name. */
   progress?: Progress;
   label?: string;
@@ -77,9 +87,10 @@ export function repetitions(ops: number, minOps = 0): number {
 }
 
 /**
- * Runs the workloads interleaved (A, B, A, B, …) for `rounds` rounds after one warm-up round, so
- * drift in the machine's speed affects them alike, with a garbage collection before each sample.
- * Returns the median wall and CPU ns per operation of each.
+ * Runs the workloads interleaved for `rounds` rounds after one warm-up round, in turn forwards
+ * and backwards (A, B, then B, A), so drift in the machine's speed and whatever one workload
+ * leaves for the next affect them alike, with a garbage collection before each sample. Returns
+ * the median wall and CPU ns per operation of each.
  */
 export async function compare(workloads: Workload[], options: CompareOptions = {}): Promise<Measurement[]> {
   const rounds = options.rounds ?? 5;
@@ -88,15 +99,19 @@ export async function compare(workloads: Workload[], options: CompareOptions = {
   const wall: number[][] = workloads.map(() => []);
   const cpu: number[][] = workloads.map(() => []);
   options.progress?.task(options.label ?? workloads.map((w) => w.name).join(" vs "), (rounds - first) * workloads.length);
+  const collect = options.gc ?? true;
   for (let r = first; r < rounds; r++) {
-    for (let i = 0; i < workloads.length; i++) {
+    for (let j = 0; j < workloads.length; j++) {
+      const i = r % 2 === 0 ? j : workloads.length - 1 - j;
       const w = workloads[i];
-      gc();
+      await w.prepare?.();
+      if (collect) gc();
       const c0 = cpuNs();
       const t0 = process.hrtime.bigint();
       for (let k = 0; k < reps[i]; k++) await w.run();
       const ns = Number(process.hrtime.bigint() - t0);
       const cns = cpuNs() - c0;
+      await w.cleanup?.();
       const ops = w.ops * reps[i];
       if (r >= 0) {
         wall[i].push(ns / ops);

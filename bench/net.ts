@@ -5,12 +5,17 @@
  * 1. Echo throughput: one connection, MB through an echo server (full: 256 MB; quick: 16 MB),
  *    the client writing 64 KiB chunks under flow control. Per op = one MB.
  * 2. Ping-pong: 1-byte request/response round trips over one connection, and over 100
- *    connections at once. Per op = one round trip.
+ *    connections at once. Per op = one round trip; the connections are opened before and
+ *    closed after the timed part (row 3 times connections).
  * 3. Connections: 1,000 short connections (50 at a time): accept, connectionMade, the client
- *    closes, connectionLost on both sides. Per op = one connection.
+ *    closes, connectionLost on both sides. Per op = one connection. Every client closes as
+ *    Twisted's loseConnection() does: FIN, then the socket is closed without waiting for the
+ *    server's FIN (the raw client too, so that both do the same work).
  *
  * Figures are CPU time per op (process user + system; both ends are in the process), wall
  * clock in the notes: on a shared machine the wall clock mostly measures the other load.
+ * No forced full GC before each sample (`gc: false`): it makes Node's own stream code start
+ * every sample deoptimized, raw node:net's included (docs/design/benchmarks.md).
  * Every server uses backlog 511 (Node's default): 100 clients connecting at once overflow
  * Twisted's default of 50, and a dropped SYN is resent after a second.
  *
@@ -21,7 +26,7 @@ import { ClientFactory, Factory, Protocol, type IPushProducer, type StreamTransp
 import { Reactor } from "../reactor";
 import type { BenchContext, Benchmark } from "./benchmark";
 import { twistedHeadline, twistedRow } from "./benchmark";
-import { compare, formatCount, type Measurement } from "./harness";
+import { compare, formatCount, type Measurement, type Workload } from "./harness";
 import { comparisonTable, type BenchResult, type Headline } from "./report";
 
 const CHUNK = 64 * 1024;
@@ -32,9 +37,30 @@ const reactor = new Reactor({ installSignalHandlers: false });
 
 // --- twisted-ts side ---------------------------------------------------------------------------
 
+/** Connections open on one side's echo server: a sample's cleanup waits until it is back to 0. */
+const openOn = { ours: 0, raw: 0 };
+
 class Echo extends Protocol {
+  override connectionMade(): void {
+    openOn.ours++;
+  }
   override dataReceived(data: Buffer): void {
     this.transport!.write(data);
+  }
+  override connectionLost(): void {
+    openOn.ours--;
+  }
+}
+
+/**
+ * Waits until `side`'s echo server has no connection open (a sample's connections are closed in
+ * its own time, not the next sample's). Bounded: a close that never comes fails the run.
+ */
+async function allClosed(side: keyof typeof openOn): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (openOn[side] > 0) {
+    if (Date.now() > deadline) throw new Error(`bench/net: ${openOn[side]} ${side} connections still open after 10 s`);
+    await new Promise((r) => setTimeout(r, 1));
   }
 }
 
@@ -142,10 +168,22 @@ async function oursEcho(portNumber: number, total: number, chunk: Buffer): Promi
   await c.start();
 }
 
-async function oursPingPong(portNumber: number, connections: number, perConnection: number): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: connections }, () => oursConnect(portNumber, new PingClient())));
-  await Promise.all(clients.map((c) => c.run(perConnection)));
-  for (const c of clients) c.transport!.loseConnection();
+/** Ping-pong round trips over `connections` connections, opened and closed outside the timing. */
+function oursPingPong(name: string, portNumber: number, connections: number, perConnection: number): Workload {
+  let clients: PingClient[] = [];
+  return {
+    name,
+    ops: connections * perConnection,
+    prepare: async () => {
+      clients = await Promise.all(Array.from({ length: connections }, () => oursConnect(portNumber, new PingClient())));
+    },
+    run: async () => void (await Promise.all(clients.map((c) => c.run(perConnection)))),
+    cleanup: async () => {
+      for (const c of clients) c.transport!.loseConnection();
+      clients = [];
+      await allClosed("ours");
+    },
+  };
 }
 
 /** n connections, `parallel` at a time: the client closes on connectionMade; done when the server saw each lost. */
@@ -190,8 +228,10 @@ async function oursConnections(n: number, parallel: number): Promise<void> {
 
 async function rawEchoServer(): Promise<number> {
   const server = net.createServer((s) => {
+    openOn.raw++;
     s.on("data", (d) => s.write(d));
     s.on("error", () => {});
+    s.on("close", () => openOn.raw--);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   server.unref();
@@ -230,22 +270,36 @@ async function rawEcho(portNumber: number, total: number, chunk: Buffer): Promis
   });
 }
 
-async function rawPingPong(portNumber: number, connections: number, perConnection: number): Promise<void> {
-  const sockets = await Promise.all(Array.from({ length: connections }, () => rawConnect(portNumber)));
-  await Promise.all(
-    sockets.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          let left = perConnection;
-          s.on("data", () => {
-            if (--left > 0) s.write("x");
-            else resolve();
-          });
-          s.write("x");
-        }),
-    ),
-  );
-  for (const s of sockets) s.end();
+/** As {@link oursPingPong}, on raw sockets. */
+function rawPingPong(name: string, portNumber: number, connections: number, perConnection: number): Workload {
+  let sockets: net.Socket[] = [];
+  return {
+    name,
+    ops: connections * perConnection,
+    prepare: async () => {
+      sockets = await Promise.all(Array.from({ length: connections }, () => rawConnect(portNumber)));
+    },
+    run: async () =>
+      void (await Promise.all(
+        sockets.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              let left = perConnection;
+              s.removeAllListeners("data");
+              s.on("data", () => {
+                if (--left > 0) s.write("x");
+                else resolve();
+              });
+              s.write("x");
+            }),
+        ),
+      )),
+    cleanup: async () => {
+      for (const s of sockets) s.end();
+      sockets = [];
+      await allClosed("raw");
+    },
+  };
 }
 
 async function rawConnections(n: number, parallel: number): Promise<void> {
@@ -264,7 +318,10 @@ async function rawConnections(n: number, parallel: number): Promise<void> {
   let started = 0;
   const one = (): void => {
     started++;
+    // Closed as a Twisted transport's loseConnection() closes: FIN, then the socket is closed
+    // once that is sent, without waiting for the server's FIN.
     const c = net.connect(number, "127.0.0.1", () => c.end());
+    c.on("finish", () => c.destroy());
     c.on("error", () => {});
     c.resume();
     c.on("close", () => {
@@ -296,31 +353,31 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
 
   const echo = await compare(
     [
-      { name: "twisted-ts echo (per MB)", ops: echoMB, run: () => oursEcho(ours, echoMB * MB, chunk) },
-      { name: "node:net echo (per MB)", ops: echoMB, run: () => rawEcho(raw, echoMB * MB, chunk) },
+      { name: "twisted-ts echo (per MB)", ops: echoMB, run: () => oursEcho(ours, echoMB * MB, chunk), cleanup: () => allClosed("ours") },
+      { name: "node:net echo (per MB)", ops: echoMB, run: () => rawEcho(raw, echoMB * MB, chunk), cleanup: () => allClosed("raw") },
     ],
-    { rounds, progress: ctx.progress, label: `echo ${echoMB} MB` },
+    { rounds, gc: false, progress: ctx.progress, label: `echo ${echoMB} MB` },
   );
   const ping1 = await compare(
     [
-      { name: "twisted-ts ping-pong, 1 connection", ops: pings, run: () => oursPingPong(ours, 1, pings) },
-      { name: "node:net ping-pong, 1 connection", ops: pings, run: () => rawPingPong(raw, 1, pings) },
+      oursPingPong("twisted-ts ping-pong, 1 connection", ours, 1, pings),
+      rawPingPong("node:net ping-pong, 1 connection", raw, 1, pings),
     ],
-    { rounds, progress: ctx.progress, label: "ping-pong, 1 connection" },
+    { rounds, gc: false, progress: ctx.progress, label: "ping-pong, 1 connection" },
   );
   const ping100 = await compare(
     [
-      { name: "twisted-ts ping-pong, 100 connections", ops: 100 * pings100, run: () => oursPingPong(ours, 100, pings100) },
-      { name: "node:net ping-pong, 100 connections", ops: 100 * pings100, run: () => rawPingPong(raw, 100, pings100) },
+      oursPingPong("twisted-ts ping-pong, 100 connections", ours, 100, pings100),
+      rawPingPong("node:net ping-pong, 100 connections", raw, 100, pings100),
     ],
-    { rounds, progress: ctx.progress, label: "ping-pong, 100 connections" },
+    { rounds, gc: false, progress: ctx.progress, label: "ping-pong, 100 connections" },
   );
   const connections = await compare(
     [
       { name: "twisted-ts connections", ops: conns, run: () => oursConnections(conns, 50) },
       { name: "node:net connections", ops: conns, run: () => rawConnections(conns, 50) },
     ],
-    { rounds, progress: ctx.progress, label: `${conns} connections` },
+    { rounds, gc: false, progress: ctx.progress, label: `${conns} connections` },
   );
   await oursServer.stop();
 

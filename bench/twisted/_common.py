@@ -74,12 +74,15 @@ def _summary(wall, cpu, ops):
     return {"wall": statistics.median(wall), "cpu": statistics.median(cpu), "ops": ops}
 
 
-def _timed_rounds(run, ops, rounds, warmup, min_ops, label):
+def _timed_rounds(run, ops, rounds, warmup, min_ops, label, prepare=None, cleanup=None):
     """The rounds of measure() and measure_async(): a generator yielding what each run() returns
-    (measure_async waits on those Deferreds) and returning the medians."""
+    (measure_async waits on those Deferreds) and returning the medians. prepare() and cleanup(),
+    when given, run untimed before and after each sample (their results yielded too)."""
     reps = repetitions(ops, min_ops)
     wall, cpu = [], []
     for r in range(-1 if warmup else 0, rounds):
+        if prepare is not None:
+            yield prepare()
         gc.collect()
         c0 = time.process_time()
         t0 = time.perf_counter()
@@ -87,6 +90,8 @@ def _timed_rounds(run, ops, rounds, warmup, min_ops, label):
             yield run()
         t1 = time.perf_counter()
         c1 = time.process_time()
+        if cleanup is not None:
+            yield cleanup()
         if r >= 0:
             wall.append((t1 - t0) * 1e9 / (ops * reps))
             cpu.append((c1 - c0) * 1e9 / (ops * reps))
@@ -104,9 +109,10 @@ def measure(run, ops, rounds=5, warmup=True, min_ops=0, label=""):
         return done.value
 
 
-def measure_async(run, ops, rounds=5, warmup=True, min_ops=0, label=""):
-    """As measure(), for a workload returning a Deferred (waited on) on a running reactor."""
-    return defer.inlineCallbacks(_timed_rounds)(run, ops, rounds, warmup, min_ops, label)
+def measure_async(run, ops, rounds=5, warmup=True, min_ops=0, label="", prepare=None, cleanup=None):
+    """As measure(), for a workload returning a Deferred (waited on) on a running reactor;
+    prepare() and cleanup() (Deferreds or plain values) run untimed around each sample."""
+    return defer.inlineCallbacks(_timed_rounds)(run, ops, rounds, warmup, min_ops, label, prepare, cleanup)
 
 
 def run_reactor(main):

@@ -7,6 +7,7 @@ Figures: ns per MB echoed, per round trip, per connection.
 from _common import Results, measure_async, params, run_reactor
 
 from twisted.internet import defer, protocol, reactor
+from twisted.internet.task import deferLater
 from twisted.internet.interfaces import IPushProducer
 from zope.interface import implementer
 
@@ -20,9 +21,28 @@ CHUNK = b"a" * 65536
 MB = 1024 * 1024
 
 
+OPEN = {"count": 0}
+
+
 class Echo(protocol.Protocol):
+    def connectionMade(self):
+        OPEN["count"] += 1
+
     def dataReceived(self, data):
         self.transport.write(data)
+
+    def connectionLost(self, reason):
+        OPEN["count"] -= 1
+
+
+@defer.inlineCallbacks
+def all_closed():
+    """Waits until the echo server has no connection open (a sample closes in its own time)."""
+    for _ in range(10000):
+        if OPEN["count"] == 0:
+            return
+        yield deferLater(reactor, 0.001, lambda: None)
+    raise RuntimeError("%d connections still open after 10 s" % OPEN["count"])
 
 
 @implementer(IPushProducer)
@@ -104,20 +124,32 @@ def echo_once(port):
     return done
 
 
-@defer.inlineCallbacks
-def pingpong(port, connections, per):
-    mades = []
-    clients = []
-    for _ in range(connections):
-        made = defer.Deferred()
-        c = PingClient(made)
-        clients.append(c)
-        mades.append(made)
-        reactor.connectTCP("127.0.0.1", port, OneProtocolFactory(c))
-    yield defer.gatherResults(mades)
-    yield defer.gatherResults([c.run(per) for c in clients])
-    for c in clients:
-        c.transport.loseConnection()
+class PingPong:
+    """Round trips over `connections` connections, opened (prepare) and closed (cleanup) untimed."""
+
+    def __init__(self, port, connections, per):
+        self.port, self.connections, self.per = port, connections, per
+        self.clients = []
+
+    def prepare(self):
+        mades = []
+        self.clients = []
+        for _ in range(self.connections):
+            made = defer.Deferred()
+            c = PingClient(made)
+            self.clients.append(c)
+            mades.append(made)
+            reactor.connectTCP("127.0.0.1", self.port, OneProtocolFactory(c))
+        return defer.gatherResults(mades)
+
+    def run(self):
+        return defer.gatherResults([c.run(self.per) for c in self.clients])
+
+    def cleanup(self):
+        for c in self.clients:
+            c.transport.loseConnection()
+        self.clients = []
+        return all_closed()
 
 
 def connections_once(n, parallel):
@@ -164,11 +196,13 @@ def main():
     f.noisy = False
     listening = reactor.listenTCP(0, f, interface="127.0.0.1", backlog=511)
     port = listening.getHost().port
-    t = yield measure_async(lambda: echo_once(port), echo_mb, rounds, label="echo")
+    t = yield measure_async(lambda: echo_once(port), echo_mb, rounds, label="echo", cleanup=all_closed)
     results.add_timing("echo", echo_mb, t)
-    t = yield measure_async(lambda: pingpong(port, 1, pings), pings, rounds, label="ping-pong, 1 connection")
+    p = PingPong(port, 1, pings)
+    t = yield measure_async(p.run, pings, rounds, label="ping-pong, 1 connection", prepare=p.prepare, cleanup=p.cleanup)
     results.add_timing("pingpong1", pings, t)
-    t = yield measure_async(lambda: pingpong(port, 100, pings100), 100 * pings100, rounds, label="ping-pong, 100 connections")
+    p = PingPong(port, 100, pings100)
+    t = yield measure_async(p.run, 100 * pings100, rounds, label="ping-pong, 100 connections", prepare=p.prepare, cleanup=p.cleanup)
     results.add_timing("pingpong100", 100 * pings100, t)
     t = yield measure_async(lambda: connections_once(conns, 50), conns, rounds, label="connections")
     results.add_timing("connections", conns, t)

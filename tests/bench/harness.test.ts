@@ -20,7 +20,7 @@ describe("bench/harness", () => {
     expect(repetitions(1e6, 10_000)).to.equal(1);
   });
 
-  it("compare interleaves the workloads, warms up once, repeats small ones, reports per-op medians", async () => {
+  it("compare interleaves the workloads, in turn forwards and backwards, warms up once, repeats small ones, reports per-op medians", async () => {
     const order: string[] = [];
     const ms = await compare(
       [
@@ -29,8 +29,8 @@ describe("bench/harness", () => {
       ],
       { rounds: 3, minOps: 40 },
     );
-    // a: 4 runs a sample, b: 1; one warm-up round then three measured ones.
-    expect(order.join("")).to.equal("aaaab".repeat(4));
+    // a: 4 runs a sample, b: 1; one warm-up round (backwards) then three measured ones.
+    expect(order.join("")).to.equal("baaaa" + "aaaab" + "baaaa" + "aaaab");
     expect(ms.map((m) => [m.name, m.ops, m.rounds.length, m.cpuRounds.length])).to.deep.equal([
       ["a", 40, 3, 3],
       ["b", 40, 3, 3],
@@ -40,6 +40,38 @@ describe("bench/harness", () => {
       expect(m.nsPerOp).to.be.greaterThan(0);
       expect(m.cpuNsPerOp).to.be.at.least(0);
     }
+  });
+
+  it("compare runs prepare and cleanup around each sample, untimed", async () => {
+    const busy = (ms: number): void => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const events: string[] = [];
+    const [m] = await compare(
+      [
+        {
+          name: "a",
+          ops: 1000,
+          prepare: async () => {
+            busy(30);
+            events.push("prepare");
+          },
+          run: () => {
+            busy(2);
+            events.push("run");
+          },
+          cleanup: () => {
+            busy(30);
+            events.push("cleanup");
+          },
+        },
+      ],
+      { rounds: 2, minOps: 2000, gc: false },
+    );
+    // Two runs per sample (minOps), one prepare and one cleanup around them.
+    expect(events).to.deep.equal(Array.from({ length: 3 }, () => ["prepare", "run", "run", "cleanup"]).flat());
+    expect(m.nsPerOp).to.be.lessThan(10_000); // 2 ms per 1000 ops (the 30 ms around them is not counted)
   });
 
   it("compare measures time per operation", async () => {
