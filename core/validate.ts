@@ -138,3 +138,23 @@ export function isThenable(v: unknown): v is PromiseLike<unknown> {
     typeof (v as { then?: unknown }).then === "function"
   );
 }
+
+/**
+ * The name of an object's class, as log prefixes and descriptions show it: the nearest named
+ * class up its prototype chain, so an instance of an anonymous subclass
+ * (`new (class extends Factory {})()`) reads as `Factory` rather than as an empty name (Python
+ * classes always have one). `"Object"` when nothing in the chain has a name.
+ * @example
+ * ```ts
+ * className(new (class extends Protocol {})()); // "Protocol"
+ * ```
+ */
+export function className(value: object): string {
+  let proto: unknown = Object.getPrototypeOf(value);
+  while (proto !== null && proto !== undefined) {
+    const ctor = (proto as { constructor?: unknown }).constructor;
+    if (typeof ctor === "function" && ctor.name !== "") return ctor.name;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return "Object";
+}

@@ -2,6 +2,7 @@
  * `DatagramProtocol`, as `twisted.internet.protocol.DatagramProtocol`.
  * @module
  */
+import { className } from "../core/validate";
 import { msg } from "../log";
 import type { IPv4Address, IPv6Address } from "./address";
 import type { UDPPort } from "./udp";
@@ -32,7 +33,7 @@ export class DatagramProtocol {
 
   /** A prefix for log messages about this protocol: its class name. */
   logPrefix(): string {
-    return this.constructor.name;
+    return className(this);
   }
 
   /** Called by the port when it starts listening: `startProtocol()` for the first port. */

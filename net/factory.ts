@@ -7,7 +7,7 @@ import type { Failure } from "../core/failure";
 import type { IDelayedCall, IReactorTime } from "../core/interfaces";
 import { bindMethods } from "../core/bind";
 import { NamedError } from "../core/named-error";
-import { textOf } from "../core/validate";
+import { className, textOf } from "../core/validate";
 import { inspect } from "node:util";
 import { Logger, msg } from "../log";
 import { reactor } from "../reactor";
@@ -68,7 +68,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
 
   /** A prefix for log messages about this factory: its class name. */
   logPrefix(): string {
-    return this.constructor.name;
+    return className(this);
   }
 
   /** Called by each port or connector starting to use this factory; do not call it yourself. */
@@ -104,7 +104,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
   buildProtocol(_addr: Address): P | null {
     const protocol = this.protocol;
     if (protocol === undefined || protocol === null) {
-      throw new Error(`${this.constructor.name}.buildProtocol: no protocol class set (factory.protocol)`);
+      throw new Error(`${className(this)}.buildProtocol: no protocol class set (factory.protocol)`);
     }
     const p = new protocol();
     p.factory = this;
@@ -113,7 +113,7 @@ export class Factory<P extends Protocol = Protocol> implements IProtocolFactory 
 
   /** `<Factory at …>`-style description used in log messages. */
   toString(): string {
-    return `<${this.constructor.name}>`;
+    return `<${className(this)}>`;
   }
 
   /** What `{factory!r}` shows in a log format: the same as `toString()`. */

@@ -6,7 +6,7 @@
  */
 import type * as net from "node:net";
 import { Failure } from "../core/failure";
-import { textOf } from "../core/validate";
+import { className, textOf } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { fail, succeed } from "../defer/functions";
 import { err, msg } from "../log";
@@ -168,7 +168,7 @@ export class ListeningPort implements IListeningPortReady {
   readonly loseConnection = (): Deferred<void> => this.stopListening();
 
   /** The prefix to log with for this port: its factory's class name (Twisted's `Port.logPrefix`). */
-  readonly logPrefix = (): string => this.factory.constructor.name;
+  readonly logPrefix = (): string => className(this.factory);
 
   /** Closes now for the reactor's shutdown. @internal */
   _closeForShutdown(): void {

@@ -3,6 +3,7 @@
  * Promise is watched, and how a protocol (or factory) is named in a log message.
  * @module
  */
+import { className } from "../core/validate";
 import type { Failure } from "../core/failure";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
@@ -37,5 +38,5 @@ export function logPrefixOf(thing: object): string {
       // a throwing logPrefix falls back to the class name
     }
   }
-  return thing.constructor.name;
+  return className(thing);
 }

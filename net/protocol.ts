@@ -2,6 +2,7 @@
  * `BaseProtocol` and `Protocol`, as `twisted.internet.protocol`.
  * @module
  */
+import { className } from "../core/validate";
 import type { Failure } from "../core/failure";
 import type { IProtocol, ITransport } from "./interfaces";
 import type { Factory } from "./factory";
@@ -64,7 +65,7 @@ export class Protocol extends BaseProtocol implements IProtocol {
 
   /** A prefix for log messages about this protocol: its class name. */
   logPrefix(): string {
-    return this.constructor.name;
+    return className(this);
   }
 }
 

@@ -7,7 +7,7 @@ import * as tls from "node:tls";
 import { clientTLSOptions } from "./tls-options";
 import * as net from "node:net";
 import { Failure } from "../core/failure";
-import { describeValue, textOf } from "../core/validate";
+import { className, describeValue, textOf } from "../core/validate";
 import { err } from "../log";
 import { _enterLogContext, _leaveLogContext, type LogContext } from "../log/context";
 import type { Reactor } from "../reactor/reactor";
@@ -392,7 +392,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   /** A server connection as Twisted's: `<Echo #3 on 8000>`; a client: `<StreamTransport peer>`. */
   toString(): string {
     const server = this.#server;
-    if (server !== undefined) return `<${this.#protocol.constructor.name} #${server.sessionno} on ${server.port}>`;
+    if (server !== undefined) return `<${className(this.#protocol)} #${server.sessionno} on ${server.port}>`;
     return `<${this.constructor.name} ${String(this.#peer)}>`;
   }
 

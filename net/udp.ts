@@ -11,7 +11,7 @@
 import * as dgram from "node:dgram";
 import { isIP } from "node:net";
 import { NamedError } from "../core/named-error";
-import { describeValue } from "../core/validate";
+import { className, describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import { Reactor } from "../reactor/reactor";
@@ -455,7 +455,7 @@ export class UDPPort implements IListeningPort {
   readonly getOutgoingInterface = (): string => this.#outgoingInterface ?? "0.0.0.0";
 
   #prefix(): string {
-    return typeof this.protocol.logPrefix === "function" ? this.protocol.logPrefix() : this.protocol.constructor.name;
+    return typeof this.protocol.logPrefix === "function" ? this.protocol.logPrefix() : className(this.protocol);
   }
 
   /** `<Echo on 9999>`, as Twisted's repr. */

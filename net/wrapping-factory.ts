@@ -4,6 +4,7 @@
  * a port and hand back the Deferred of its outcome.
  * @module
  */
+import { className } from "../core/validate";
 import { Failure } from "../core/failure";
 import { NamedError } from "../core/named-error";
 import { Deferred } from "../defer/deferred";
@@ -57,7 +58,7 @@ export class _WrappingProtocol extends Protocol {
   /** The wrapped protocol's log prefix (its class name when it has none). */
   override logPrefix(): string {
     const w = this._wrappedProtocol as MaybeHalfCloseable;
-    return typeof w.logPrefix === "function" ? w.logPrefix() : w.constructor.name;
+    return typeof w.logPrefix === "function" ? w.logPrefix() : className(w);
   }
 
   /**

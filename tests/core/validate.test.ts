@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { describeValue, isThenable, textOf } from "../../core/validate";
+import { className, describeValue, isThenable, textOf } from "../../core/validate";
 import { Factory } from "../../net/factory";
 
 describe("core/validate: textOf", () => {
@@ -53,5 +53,26 @@ describe("core/validate: isThenable", () => {
       },
     });
     expect(() => isThenable(hostile)).to.throw(RangeError, "no then");
+  });
+});
+
+describe("core/validate: className", () => {
+  it("is the class name of an instance", () => {
+    class Named {}
+    expect(className(new Named())).to.equal("Named");
+    expect(className(new Factory())).to.equal("Factory");
+  });
+
+  it("skips anonymous classes up to the nearest named one", () => {
+    const Anonymous = (() => class extends Factory {})();
+    expect(Anonymous.name).to.equal("");
+    expect(className(new Anonymous())).to.equal("Factory");
+    const Deeper = (() => class extends Anonymous {})();
+    expect(className(new Deeper())).to.equal("Factory");
+  });
+
+  it("is Object for plain and prototype-less objects", () => {
+    expect(className({})).to.equal("Object");
+    expect(className(Object.create(null) as object)).to.equal("Object");
   });
 });

@@ -76,4 +76,45 @@ describe("log context of protocol callbacks (as Twisted's callWithLogger)", () =
       await port.stopListening();
     }
   });
+
+  it("an anonymous protocol or factory class logs under the nearest named class (Python classes always have a name)", async () => {
+    const events: LogEvent[] = [];
+    const observer = (e: LogEvent): void => {
+      if (e.log_text === "server data" || e.log_text === "server made") events.push(e);
+    };
+    addObserver(observer);
+    const done = later();
+    const f = new (class extends ServerFactory {
+      override noisy = false;
+    })();
+    f.protocol = class extends Protocol {
+      override connectionMade(): void {
+        msg("server made");
+      }
+      override dataReceived(): void {
+        msg("server data");
+        this.transport!.loseConnection();
+        done.resolve();
+      }
+    };
+    const client = new (class extends ClientFactory {
+      override noisy = false;
+    })();
+    client.protocol = class extends Protocol {
+      override connectionMade(): void {
+        this.transport!.write("x");
+      }
+    };
+    const port = reactor.listenTCP(0, f, { interface: "127.0.0.1" });
+    try {
+      await port.whenListening();
+      reactor.connectTCP("127.0.0.1", (port.getHost() as IPv4Address).port, client);
+      await done.promise;
+      expect(events.map((e) => e.log_system)).to.deep.equal(["ServerFactory", "Protocol,0,127.0.0.1"]);
+      expect(String(f)).to.equal("<ServerFactory>");
+    } finally {
+      removeObserver(observer);
+      await port.stopListening();
+    }
+  });
 });
