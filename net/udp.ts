@@ -11,9 +11,10 @@
 import * as dgram from "node:dgram";
 import { isIP } from "node:net";
 import { NamedError } from "../core/named-error";
-import { className, describeValue } from "../core/validate";
+import { describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
-import { err } from "../log";
+import { err, msg } from "../log";
+import { _enterLogContext, _leaveLogContext } from "../log/context";
 import { Reactor } from "../reactor/reactor";
 import { installReactorMethod } from "./reactor-method";
 import { ipAddress, type IPv4Address, type IPv6Address } from "./address";
@@ -22,6 +23,7 @@ import { AlreadyListened, CannotListenError } from "./errors";
 import { ValueError } from "./factory";
 import type { Data, IListeningPort } from "./interfaces";
 import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
+import { logPrefixOf } from "./protocol-calls";
 
 /**
  * A host name was given where only an IP address is accepted (`listenUDP`'s interface, `write`,
@@ -117,6 +119,8 @@ export class UDPPort implements IListeningPort {
   readonly listenMultiple: boolean;
   #socket: dgram.Socket | null = null;
   #bound = false;
+  /** The port number bound last (0 before the first bind), for the close message. */
+  #realPort = 0;
   /** The protocol was started for the current socket (doStop is owed). */
   #started = false;
   #waiters: Deferred<UDPPort>[] = [];
@@ -161,10 +165,14 @@ export class UDPPort implements IListeningPort {
     socket.on("error", (e: NodeJS.ErrnoException) => this.#onError(socket, e));
     socket.on("message", (data: Buffer, rinfo: dgram.RemoteInfo) => {
       const datagram = data.length > this.maxPacketSize ? data.subarray(0, this.maxPacketSize) : data;
+      // What the protocol logs meanwhile reads as this port's (`[Echo (UDP)] …`), as in Twisted.
+      const previous = _enterLogContext(this);
       try {
         this.protocol.datagramReceived(datagram, ipAddress("UDP", rinfo.address, rinfo.port, rinfo.family));
       } catch (e) {
         err(e, `Unhandled error in ${this.#prefix()}.datagramReceived:`);
+      } finally {
+        _leaveLogContext(previous);
       }
     });
     socket.bind({ port: this.port, address: this.interface || (v6 ? "::" : "0.0.0.0"), exclusive: !this.listenMultiple }, () =>
@@ -175,6 +183,8 @@ export class UDPPort implements IListeningPort {
   #onListening(socket: dgram.Socket): void {
     if (socket !== this.#socket) return;
     this.#bound = true;
+    this.#realPort = socket.address().port;
+    msg(`${this.#prefix()} starting on ${this.#realPort}`);
     try {
       if (this.#broadcast) socket.setBroadcast(true);
       if (this.multicast) {
@@ -217,10 +227,13 @@ export class UDPPort implements IListeningPort {
   }
 
   #callRefused(): void {
+    const previous = _enterLogContext(this);
     try {
       this.protocol.connectionRefused();
     } catch (e) {
       err(e, `Unhandled error in ${this.#prefix()}.connectionRefused:`);
+    } finally {
+      _leaveLogContext(previous);
     }
   }
 
@@ -367,10 +380,15 @@ export class UDPPort implements IListeningPort {
     }
     if (this.#started) {
       this.#started = false;
+      // Logged in the port's context, the protocol's "Stopping protocol" too, as Twisted's.
+      const previous = _enterLogContext(this);
       try {
+        msg(`(UDP Port ${this.#realPort} Closed)`);
         this.protocol.doStop();
       } catch (e) {
         err(e, `Unhandled error in ${this.#prefix()}.stopProtocol:`);
+      } finally {
+        _leaveLogContext(previous);
       }
     }
     socket.close(() => d.callback(undefined));
@@ -455,8 +473,11 @@ export class UDPPort implements IListeningPort {
   readonly getOutgoingInterface = (): string => this.#outgoingInterface ?? "0.0.0.0";
 
   #prefix(): string {
-    return typeof this.protocol.logPrefix === "function" ? this.protocol.logPrefix() : className(this.protocol);
+    return logPrefixOf(this.protocol);
   }
+
+  /** The prefix to log with for this port: `Echo (UDP)` (Twisted's `udp.Port.logPrefix`). */
+  readonly logPrefix = (): string => `${this.#prefix()} (UDP)`;
 
   /** `<Echo on 9999>`, as Twisted's repr. */
   toString(): string {

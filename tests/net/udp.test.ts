@@ -5,6 +5,7 @@ import type { Reactor } from "../../reactor";
 import { DatagramProtocol } from "../../net/datagram-protocol";
 import { InvalidAddressError, MessageLengthError, UDPPort } from "../../net/udp";
 import { CannotListenError, IPv4Address, IPv6Address } from "../../net";
+import { addObserver, msg, removeObserver, type LogEvent } from "../../log";
 import { flushLoggedErrors } from "../setup";
 import { newReactor, runReactor } from "../helpers/reactor";
 
@@ -98,6 +99,45 @@ describe("net/udp: reactor.listenUDP", () => {
     port.startListening();
     await port.whenListening();
     expect(proto.started).to.equal(2);
+  });
+
+  it("logs as Twisted's UDP port: 'starting on', then datagramReceived, the close and stopProtocol under '<prefix> (UDP)'", async () => {
+    const events: LogEvent[] = [];
+    const observer = (e: LogEvent): void => void events.push(e);
+    addObserver(observer);
+    try {
+      class Echo extends DatagramProtocol {
+        override datagramReceived(): void {
+          msg("got one");
+        }
+        override stopProtocol(): void {
+          msg("stopping");
+        }
+      }
+      const port = listen(new Echo());
+      await port.whenListening();
+      const number = port.getHost().port;
+      expect(port.logPrefix()).to.equal("Echo (UDP)");
+      const sender = dgram.createSocket("udp4");
+      await new Promise<void>((r) => sender.send("x", number, "127.0.0.1", () => r()));
+      sender.close();
+      for (let i = 0; i < 200 && !events.some((e) => e.log_text === "got one"); i++) await new Promise((r) => setTimeout(r, 5));
+      await port.stopListening();
+      msg("after");
+      const lines = events
+        .filter((e) => typeof e.log_text === "string" && /starting on|got one|Closed|stopping|Stopping protocol|^after$/.test(e.log_text))
+        .map((e) => [e.log_text, e.log_system ?? "-"]);
+      expect(lines).to.deep.equal([
+        [`Echo starting on ${number}`, "-"],
+        ["got one", "Echo (UDP)"],
+        [`(UDP Port ${number} Closed)`, "Echo (UDP)"],
+        ["Stopping protocol Echo", "Echo (UDP)"],
+        ["stopping", "Echo (UDP)"],
+        ["after", "-"],
+      ]);
+    } finally {
+      removeObserver(observer);
+    }
   });
 
   it("sends and receives datagrams, with the sender's address", async () => {
