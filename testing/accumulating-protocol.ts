@@ -3,6 +3,7 @@
  * `LineSendingProtocol` and `NonStreamingProducer`.
  * @module
  */
+import { bindMethods } from "../core/bind";
 import type { Failure } from "../core/failure";
 import { Deferred } from "../defer/deferred";
 import type { IConsumer, IPullProducer } from "../net/interfaces";
@@ -104,6 +105,7 @@ export class NonStreamingProducer implements IPullProducer {
 
   constructor(consumer: IConsumer) {
     this.consumer = consumer;
+    bindMethods(this, ["resumeProducing", "pauseProducing", "stopProducing"]);
   }
 
   /** Writes the next digit. @throws Error after it is done. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { AssertionError } from "node:assert";
+import { bindMethods } from "../core/bind";
 import { Failure } from "../core/failure";
 import type { Address } from "../net/address";
 import { ConnectionDone, ConnectionRefusedError } from "../net/errors";
@@ -64,6 +65,7 @@ export class FakeTransport implements ITCPTransport, IConsumer, IPushProducer {
       "write", "writeSequence", "loseConnection", "abortConnection", "loseWriteConnection", "getPeer", "getHost",
       "registerProducer", "unregisterProducer", "stopConsuming", "pauseProducing", "resumeProducing",
       "stopProducing", "getTcpNoDelay", "setTcpNoDelay", "getTcpKeepAlive", "setTcpKeepAlive",
+      "reportDisconnect", "logPrefix", "getOutBuffer", "bufferReceived",
     ] as const) {
       (this as Record<string, unknown>)[name] = (this[name] as (...a: unknown[]) => unknown).bind(this);
     }
@@ -413,6 +415,7 @@ export class ConnectionCompleter {
   constructor(memoryReactor: MemoryReactor, debug = false) {
     this.#reactor = memoryReactor;
     this.#debug = debug;
+    bindMethods(this, ["succeedOnce", "failOnce"]);
   }
 
   /** Connects one recorded client to a recorded server on its port; undefined when none matches. */

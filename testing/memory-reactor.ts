@@ -456,6 +456,7 @@ export class RaisingMemoryReactor implements IReactorTCP, IReactorUNIX, IReactor
   constructor(listenException?: unknown, connectException?: unknown) {
     this.#listen = listenException;
     this.#connect = connectException;
+    bindMethods(this, ["listenTCP", "connectTCP", "listenSSL", "connectSSL", "listenUNIX", "connectUNIX"]);
   }
 
   /** Throws the listen exception. */

@@ -70,6 +70,24 @@ describe("iosim: FakeTransport (twisted.test.iosim)", () => {
     a.write("after");
     expect(Buffer.concat(a.stream).toString()).to.equal("before");
   });
+
+  it("its methods work when passed as values", () => {
+    const received: string[] = [];
+    const p = new (class extends Protocol {
+      override dataReceived(data: Buffer): void {
+        received.push(data.toString());
+      }
+    })();
+    const a = new FakeTransport(p, false);
+    p.makeConnection(a);
+    const { write, getOutBuffer, bufferReceived, logPrefix, reportDisconnect } = a;
+    write("x");
+    expect(String(getOutBuffer())).to.equal("x");
+    bufferReceived(Buffer.from("y"));
+    expect(received).to.deep.equal(["y"]);
+    expect(logPrefix()).to.be.a("string");
+    expect(() => reportDisconnect()).to.not.throw();
+  });
 });
 
 describe("iosim: IOPump", () => {
@@ -223,7 +241,8 @@ describe("iosim: ConnectionCompleter", () => {
     const clientFactory = new ClientFactory();
     clientFactory.protocol = AccumulatingProtocol;
     reactor.connectTCP("0.0.0.0", 4321, clientFactory);
-    const pump = new ConnectionCompleter(reactor).succeedOnce();
+    const { succeedOnce } = new ConnectionCompleter(reactor); // works passed as a value
+    const pump = succeedOnce();
     expect(pump).to.not.equal(undefined);
     expect((pump!.client as AccumulatingProtocol).data.toString()).to.equal("hello");
     expect(reactor.tcpClients).to.have.length(0);
@@ -238,7 +257,8 @@ describe("iosim: ConnectionCompleter", () => {
       }
     }
     reactor.connectTCP("h", 1, new F());
-    new ConnectionCompleter(reactor).failOnce();
+    const { failOnce } = new ConnectionCompleter(reactor); // works passed as a value
+    failOnce();
     expect(reasons[0].check(ConnectionRefusedError)).to.equal(ConnectionRefusedError);
   });
 });

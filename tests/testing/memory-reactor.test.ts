@@ -179,6 +179,10 @@ describe("RaisingMemoryReactor", () => {
     expect(() => reactor.connectTCP()).to.throw(connect);
     expect(() => reactor.listenUNIX()).to.throw(listen);
     expect(() => reactor.connectSSL()).to.throw(connect);
+    // Passed as values, as every public method.
+    const { listenSSL, connectUNIX } = reactor;
+    expect(() => listenSSL()).to.throw(listen);
+    expect(() => connectUNIX()).to.throw(connect);
   });
 });
 

@@ -191,7 +191,8 @@ describe("NonStreamingProducer (test_producesOnly10Times, test_cannotPauseProduc
     producer.result.addCallback(() => {
       done = true;
     });
-    for (let i = 0; i < 10; i++) producer.resumeProducing();
+    const { resumeProducing } = producer; // works passed as a value
+    for (let i = 0; i < 10; i++) resumeProducing();
     expect(consumer.value().toString()).to.equal("0123456789");
     expect(consumer.producer).to.equal(null);
     expect(done).to.equal(true);
