@@ -3,7 +3,7 @@
  * @module
  */
 import type { Failure } from "../core/failure";
-import { describeValue } from "../core/validate";
+import { className, describeValue } from "../core/validate";
 import type { Address } from "../net/address";
 import { ClientFactory } from "../net/factory";
 import type {
@@ -22,20 +22,20 @@ import { bindMethods } from "../core/bind";
 
 /** `"<wrapped's logPrefix() or class name> (<wrapper's class name>)"`, as Twisted's _wrappedLogPrefix. */
 function wrappedLogPrefix(wrapper: object, wrapped: unknown): string {
-  const inner = wrapped as { logPrefix?(): string; constructor?: { name?: string } } | null | undefined;
+  const inner = wrapped as { logPrefix?(): string } | null | undefined;
   let name: string;
   if (inner !== null && inner !== undefined && typeof inner.logPrefix === "function") name = inner.logPrefix();
   else if (inner === null || inner === undefined) name = String(inner);
-  else name = inner.constructor?.name ?? typeof inner;
-  return `${name} (${wrapper.constructor.name})`;
+  else name = typeof inner === "object" || typeof inner === "function" ? className(inner) : typeof inner;
+  return `${name} (${className(wrapper)})`;
 }
 
 type AnyTransport = ITransport & Partial<ITCPTransport & IConsumer & IPushProducer> & { stopConsuming?(): void };
 
 function call<K extends keyof AnyTransport>(w: ProtocolWrapper, name: K): AnyTransport {
   const t: AnyTransport | null = w.transport;
-  if (t === null) throw new Error(`${w.constructor.name}.${String(name)}: not connected (no transport)`);
-  if (typeof t[name] !== "function") throw new TypeError(`${w.constructor.name}: the transport has no ${String(name)}()`);
+  if (t === null) throw new Error(`${className(w)}.${String(name)}: not connected (no transport)`);
+  if (typeof t[name] !== "function") throw new TypeError(`${className(w)}: the transport has no ${String(name)}()`);
   return t;
 }
 
@@ -197,6 +197,7 @@ export class WrappingFactory extends ClientFactory {
   constructor(wrappedFactory: IProtocolFactory) {
     super();
     this.wrappedFactory = wrappedFactory;
+    bindMethods(this as WrappingFactory, ["registerProtocol", "unregisterProtocol"]);
   }
 
   /** `Wrapped (WrappingFactory)`: the wrapped factory's prefix (or class name), then this class's name. */
@@ -240,7 +241,7 @@ export class WrappingFactory extends ClientFactory {
     const inner = this.wrappedFactory as Partial<IProtocolFactory> | null;
     if (inner === null || typeof inner !== "object" || typeof inner.buildProtocol !== "function") {
       throw new TypeError(
-        `${this.constructor.name}.buildProtocol: wrappedFactory must be a protocol factory, got ${describeValue(inner)}`,
+        `${className(this)}.buildProtocol: wrappedFactory must be a protocol factory, got ${describeValue(inner)}`,
       );
     }
     return inner.buildProtocol(addr);

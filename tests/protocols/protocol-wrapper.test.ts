@@ -28,6 +28,12 @@ describe("ProtocolWrapper / WrappingFactory (twisted.protocols.policies)", () =>
     wrapper.connectionLost(new Failure(new ConnectionDone()));
     expect(inner.closed).to.equal(1);
     expect(factory.protocols.size).to.equal(0);
+    // registerProtocol / unregisterProtocol work passed as values.
+    const { registerProtocol, unregisterProtocol } = factory;
+    registerProtocol(wrapper);
+    expect(factory.protocols.size).to.equal(1);
+    unregisterProtocol(wrapper);
+    expect(factory.protocols.size).to.equal(0);
   });
 
   it("relays the transport's methods, also passed as values", () => {
@@ -93,6 +99,14 @@ describe("ProtocolWrapper / WrappingFactory (twisted.protocols.policies)", () =>
       }
     }
     expect(new WrappingFactory(new Refusing()).buildProtocol(addr)).to.equal(null);
+  });
+
+  it("an anonymous wrapped protocol or wrapper class shows the nearest named class", () => {
+    const wrapped = Factory.forProtocol(class extends Protocol {});
+    const factory = new (class extends WrappingFactory {})(wrapped);
+    const wrapper = factory.buildProtocol(addr)!;
+    expect(wrapper.logPrefix()).to.equal("Protocol (ProtocolWrapper)");
+    expect(factory.logPrefix()).to.equal("Factory (WrappingFactory)");
   });
 
   it("logPrefix names the wrapped protocol and the wrapper", () => {
