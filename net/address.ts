@@ -2,6 +2,7 @@
  * Addresses of connection endpoints, as `twisted.internet.address`.
  * @module
  */
+import { className } from "../core/validate";
 import { statSync } from "node:fs";
 
 /** An IPv4 endpoint: `type` is the transport ("TCP" or "UDP"), `host` a dotted quad. */
@@ -30,7 +31,7 @@ export class IPv4Address {
 
   /** `IPv4Address(TCP, '127.0.0.1', 8080)`, as Twisted's repr. */
   toString(): string {
-    return `${this.constructor.name}(${this.type}, '${this.host}', ${this.port})`;
+    return `${className(this)}(${this.type}, '${this.host}', ${this.port})`;
   }
 }
 

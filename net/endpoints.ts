@@ -10,7 +10,7 @@
  */
 import { isIPv6 } from "node:net";
 import { Failure } from "../core/failure";
-import { describeValue } from "../core/validate";
+import { className, describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import {
   _checkBindAddress,
@@ -119,13 +119,13 @@ export class TCP4ServerEndpoint implements IStreamServerEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   listen = (factory: IProtocolFactory): Deferred<IListeningPort> => {
-    _checkFactory(`${this.constructor.name}.listen`, factory);
+    _checkFactory(`${className(this)}.listen`, factory);
     return _listenWith(() => this._reactor.listenTCP(this._port, factory, { backlog: this._backlog, interface: this._interface }));
   };
 
   /** `TCP4ServerEndpoint(interface:port)`, for logs. */
   toString(): string {
-    return `${this.constructor.name}(${_hostPort(this._interface || "*", this._port)})`;
+    return `${className(this)}(${_hostPort(this._interface || "*", this._port)})`;
   }
 }
 
@@ -176,7 +176,7 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
    * @throws TypeError when `factory` is not a protocol factory.
    */
   connect = (factory: IProtocolFactory): Deferred<IProtocol> => {
-    _checkFactory(`${this.constructor.name}.connect`, factory);
+    _checkFactory(`${className(this)}.connect`, factory);
     return this._connectTo(this._host, factory);
   };
 
@@ -189,7 +189,7 @@ export class TCP4ClientEndpoint implements IStreamClientEndpoint {
 
   /** `TCP4ClientEndpoint(host:port)`, for logs. */
   toString(): string {
-    return `${this.constructor.name}(${_hostPort(this._host, this._port)})`;
+    return `${className(this)}(${_hostPort(this._host, this._port)})`;
   }
 }
 
@@ -199,7 +199,7 @@ export class TCP6ClientEndpoint extends TCP4ClientEndpoint {
   _lookup: (host: string) => Promise<string[]> = _lookupIPv6;
 
   override connect = (factory: IProtocolFactory): Deferred<IProtocol> => {
-    _checkFactory(`${this.constructor.name}.connect`, factory);
+    _checkFactory(`${className(this)}.connect`, factory);
     if (isIPv6(this._host)) return this._connectTo(this._host, factory);
     let inner: Deferred<IProtocol> | null = null;
     const d = new Deferred<IProtocol>(() => {

@@ -11,7 +11,7 @@
 import * as childProcess from "node:child_process";
 import { constants as osConstants } from "node:os";
 import { Failure } from "../core/failure";
-import { describeValue } from "../core/validate";
+import { className, describeValue } from "../core/validate";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
 import { Reactor } from "../reactor/reactor";
@@ -163,7 +163,7 @@ export class Process implements IProcessTransport {
           proto.childDataReceived(fd, data);
         } catch (e) {
           // As Twisted: logged, and that pipe is closed.
-          err(e, `unexpected error in childDataReceived(${fd}) of ${proto.constructor.name}`);
+          err(e, `unexpected error in childDataReceived(${fd}) of ${className(proto)}`);
           this.closeChildFD(fd);
         }
       });

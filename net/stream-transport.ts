@@ -393,7 +393,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   toString(): string {
     const server = this.#server;
     if (server !== undefined) return `<${className(this.#protocol)} #${server.sessionno} on ${server.port}>`;
-    return `<${this.constructor.name} ${String(this.#peer)}>`;
+    return `<${className(this)} ${String(this.#peer)}>`;
   }
 
   // --- Socket events -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * `IntNStringReceiver` and its 32/16/8-bit forms, as `twisted.protocols.basic`.
  * @module
  */
+import { className } from "../core/validate";
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError, StringTooLongError } from "./errors";
@@ -160,7 +161,7 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
    * @throws NotImplementedError by default.
    */
   stringReceived(_s: Buffer): void {
-    throw new NotImplementedError(`${this.constructor.name}.stringReceived is not implemented`);
+    throw new NotImplementedError(`${className(this)}.stringReceived is not implemented`);
   }
 
   /** Called with a prefix announcing more than `MAX_LENGTH` bytes. Default: `transport.loseConnection()`. */
@@ -179,7 +180,7 @@ export class IntNStringReceiver extends Protocol implements IPushProducer {
       throw new StringTooLongError(`Try to send ${payload.length} bytes whereas maximum is ${max}`);
     }
     const transport = this.transport;
-    if (transport === null) throw new Error(`${this.constructor.name}.sendString: not connected (no transport)`);
+    if (transport === null) throw new Error(`${className(this)}.sendString: not connected (no transport)`);
     const prefix = Buffer.allocUnsafe(this.prefixLength);
     prefix.writeUIntBE(payload.length, 0, this.prefixLength);
     transport.write(Buffer.concat([prefix, payload]));

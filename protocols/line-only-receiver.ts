@@ -2,6 +2,7 @@
  * `LineOnlyReceiver`, as `twisted.protocols.basic.LineOnlyReceiver`.
  * @module
  */
+import { className } from "../core/validate";
 import { Protocol } from "../net/protocol";
 import { NotImplementedError } from "./errors";
 import { bindMethods } from "../core/bind";
@@ -68,13 +69,13 @@ export class LineOnlyReceiver extends Protocol {
    * @throws NotImplementedError by default.
    */
   lineReceived(_line: Buffer): void {
-    throw new NotImplementedError(`${this.constructor.name}.lineReceived is not implemented`);
+    throw new NotImplementedError(`${className(this)}.lineReceived is not implemented`);
   }
 
   /** Writes `line` then the delimiter (`writeSequence`; a string as UTF-8). */
   sendLine(line: Buffer | string): void {
     const transport = this.transport;
-    if (transport === null) throw new Error(`${this.constructor.name}.sendLine: not connected (no transport)`);
+    if (transport === null) throw new Error(`${className(this)}.sendLine: not connected (no transport)`);
     transport.writeSequence([toBuffer(line, "sendLine: line"), this.delimiter]);
   }
 

@@ -2,6 +2,7 @@
  * `LineReceiver`, as `twisted.protocols.basic.LineReceiver`.
  * @module
  */
+import { className } from "../core/validate";
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError } from "./errors";
@@ -257,7 +258,7 @@ export class LineReceiver extends Protocol implements IPushProducer {
    * @throws NotImplementedError by default.
    */
   rawDataReceived(_data: Buffer): void {
-    throw new NotImplementedError(`${this.constructor.name}.rawDataReceived is not implemented`);
+    throw new NotImplementedError(`${className(this)}.rawDataReceived is not implemented`);
   }
 
   /**
@@ -265,13 +266,13 @@ export class LineReceiver extends Protocol implements IPushProducer {
    * @throws NotImplementedError by default.
    */
   lineReceived(_line: Buffer): void {
-    throw new NotImplementedError(`${this.constructor.name}.lineReceived is not implemented`);
+    throw new NotImplementedError(`${className(this)}.lineReceived is not implemented`);
   }
 
   /** Writes `line` followed by the delimiter (a string as UTF-8). */
   sendLine(line: Buffer | string): void {
     const transport = this.transport;
-    if (transport === null) throw new Error(`${this.constructor.name}.sendLine: not connected (no transport)`);
+    if (transport === null) throw new Error(`${className(this)}.sendLine: not connected (no transport)`);
     transport.write(Buffer.concat([toBuffer(line, "sendLine: line"), this.delimiter]));
   }
 

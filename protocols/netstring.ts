@@ -2,6 +2,7 @@
  * `NetstringReceiver`, as `twisted.protocols.basic.NetstringReceiver`.
  * @module
  */
+import { className } from "../core/validate";
 import { Protocol } from "../net/protocol";
 import type { ITransport } from "../net/interfaces";
 import { IncompleteNetstring, NetstringParseError, NotImplementedError } from "./errors";
@@ -64,7 +65,7 @@ export class NetstringReceiver extends Protocol {
   /** Writes `s` as a netstring (a string as UTF-8). */
   sendString(s: Buffer | string): void {
     const transport = this.transport;
-    if (transport === null) throw new Error(`${this.constructor.name}.sendString: not connected (no transport)`);
+    if (transport === null) throw new Error(`${className(this)}.sendString: not connected (no transport)`);
     const payload = toBuffer(s, "sendString: s");
     transport.write(Buffer.concat([Buffer.from(`${payload.length}:`), payload, Buffer.from(",")]));
   }
@@ -92,7 +93,7 @@ export class NetstringReceiver extends Protocol {
    * @throws NotImplementedError by default.
    */
   stringReceived(_s: Buffer): void {
-    throw new NotImplementedError(`${this.constructor.name}.stringReceived is not implemented`);
+    throw new NotImplementedError(`${className(this)}.stringReceived is not implemented`);
   }
 
   #consumeData(): void {

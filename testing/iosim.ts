@@ -3,6 +3,7 @@
  * `connect`, `connectedServerAndClient`.
  * @module
  */
+import { className } from "../core/validate";
 import { AssertionError } from "node:assert";
 import { bindMethods } from "../core/bind";
 import { Failure } from "../core/failure";
@@ -73,7 +74,7 @@ export class FakeTransport implements ITCPTransport, IConsumer, IPushProducer {
 
   /** `FakeTransport<S,0,Echo>`, as Twisted's repr. */
   toString(): string {
-    return `FakeTransport<${this.isServer ? "S" : "C"},${this.serial},${this.protocol.constructor.name}>`;
+    return `FakeTransport<${this.isServer ? "S" : "C"},${this.serial},${className(this.protocol)}>`;
   }
 
   /** Buffers `data` for the pump (ignored once disconnecting). @throws TypeError for non-data. */
