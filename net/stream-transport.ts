@@ -152,12 +152,21 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     }
   };
 
-  /** Sends each item in turn (one system call for them all). */
+  /**
+   * Sends each item in turn (one system call for them all). Every item is checked first: one that
+   * is not bytes or a string throws a TypeError and nothing of the sequence is sent, as Twisted's.
+   */
   readonly writeSequence = (data: Iterable<Data>): void => {
     if (data === null || typeof data[Symbol.iterator] !== "function") {
       throw new TypeError(`writeSequence: data must be an iterable of Buffer, Uint8Array or string, got ${describeValue(data)}`);
     }
-    for (const chunk of data) this.write(chunk);
+    const items = Array.isArray(data) ? (data as readonly Data[]) : [...data];
+    for (const chunk of items) {
+      if (typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
+        throw new TypeError(`writeSequence: each item must be a Buffer, Uint8Array or string, got ${describeValue(chunk)}`);
+      }
+    }
+    for (const chunk of items) this.write(chunk);
   };
 
   /**

@@ -54,6 +54,21 @@ class HalfCloseRecorder extends Recorder {
   }
 }
 
+/** A server of `S`, a client of `C` connected to it, both connectionMade. */
+async function connectPair<S extends Protocol = Recorder, C extends Protocol = Recorder>(
+  r: Reactor,
+  serverProtocol: new () => S = Recorder as unknown as new () => S,
+  clientProtocol: new () => C = Recorder as unknown as new () => C,
+) {
+  const sf = new ServerRecorderFactory(serverProtocol);
+  const { port, number } = await listenLocal(r, sf);
+  const cf = new RecordingClientFactory(clientProtocol);
+  const connector = r.connectTCP("127.0.0.1", number, cf);
+  const server = await sf.nth(0);
+  await waitFor(() => cf.protocols.length > 0 && cf.protocols[0].connected && server.connected);
+  return { server, client: cf.protocols[0], port, number, sf, cf, connector };
+}
+
 describe("twisted ports: test_tcp (twisted/test)", () => {
   let r: Reactor;
   beforeEach(() => {
@@ -63,19 +78,7 @@ describe("twisted ports: test_tcp (twisted/test)", () => {
     _disconnectAll(r);
   });
 
-  /** A server of `S`, a client of `C` connected to it, both connectionMade. */
-  async function pair<S extends Protocol = Recorder, C extends Protocol = Recorder>(
-    serverProtocol: new () => S = Recorder as unknown as new () => S,
-    clientProtocol: new () => C = Recorder as unknown as new () => C,
-  ) {
-    const sf = new ServerRecorderFactory(serverProtocol);
-    const { port, number } = await listenLocal(r, sf);
-    const cf = new RecordingClientFactory(clientProtocol);
-    const connector = r.connectTCP("127.0.0.1", number, cf);
-    const server = await sf.nth(0);
-    await waitFor(() => cf.protocols.length > 0 && cf.protocols[0].connected && server.connected);
-    return { server, client: cf.protocols[0], port, number, sf, cf, connector };
-  }
+  const pair = <S extends Protocol = Recorder, C extends Protocol = Recorder>(s?: new () => S, c?: new () => C) => connectPair(r, s, c);
 
   describe("ListeningTests", () => {
     // testStopListening
@@ -482,6 +485,7 @@ describe("twisted ports: test_tcp (internet/test) connection details", () => {
   afterEach(() => {
     _disconnectAll(r);
   });
+  const pair = <S extends Protocol = Recorder, C extends Protocol = Recorder>(s?: new () => S, c?: new () => C) => connectPair(r, s, c);
 
   // TCPConnectionTestsBuilder / LogTests: each accepted connection's sessionno, logstr and repr
   it("server connections are numbered from 0 on their port: sessionno, logstr, string", async () => {
@@ -548,6 +552,23 @@ describe("twisted ports: test_tcp (internet/test) connection details", () => {
     expect(clientAddress).to.not.equal(host);
     expect(seen.server).to.deep.equal([`made ${host} ${clientAddress}`, `lost ${host} ${clientAddress}`]);
     expect(seen.client).to.deep.equal([`made ${clientAddress} ${host}`, `lost ${clientAddress} ${host}`]);
+  });
+
+  // AbstractConnectionTestsMixin.test_writeSequenceWithUnicodeRaisesException (here strings are
+  // accepted, as UTF-8: an item that is neither bytes nor a string is the bad one)
+  it("writeSequence with a bad item throws TypeError and sends nothing of the sequence", async () => {
+    const { server, client } = await pair();
+    const bad = ["good", 42] as unknown as string[];
+    expect(() => server.transport!.writeSequence(bad)).to.throw(TypeError, /writeSequence/);
+    function* generated(): Generator<unknown> {
+      yield "also good";
+      yield null;
+    }
+    expect(() => server.transport!.writeSequence(generated() as Iterable<string>)).to.throw(TypeError, /writeSequence/);
+    server.transport!.writeSequence(["fine", Buffer.from("!")]);
+    server.transport!.loseConnection();
+    await client.lost;
+    expect(client.text).to.equal("fine!");
   });
 
   // ConnectorTests (connector.disconnect while connecting: Twisted's stopConnecting path)
