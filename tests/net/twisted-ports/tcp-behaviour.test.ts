@@ -571,6 +571,31 @@ describe("twisted ports: test_tcp (internet/test) connection details", () => {
     expect(client.text).to.equal("fine!");
   });
 
+  // FileDescriptor.loseConnection / loseWriteConnection (Twisted closes once its buffer is
+  // written: what is written in the same turn, even after the call, still goes out)
+  it("writes made in the same turn after loseConnection (in dataReceived) or loseWriteConnection are sent", async () => {
+    class ClosesThenWrites extends Recorder {
+      override dataReceived(data: Buffer): void {
+        super.dataReceived(data);
+        this.transport!.write("reply");
+        this.transport!.loseConnection();
+        this.transport!.write(" and a last word");
+      }
+    }
+    const { server, client } = await pair(ClosesThenWrites, HalfCloseRecorder);
+    client.transport!.write("hello");
+    (client.transport as ITCPTransport).loseWriteConnection();
+    client.transport!.writeSequence([" again", "!"]);
+    await waitFor(() => client.writeHalfClosed);
+    client.transport!.write(" too late");
+    const [s] = await Promise.all([server.lost, waitFor(() => client.readHalfClosed)]);
+    expect(s.check(ConnectionDone)).to.equal(ConnectionDone);
+    expect(server.text).to.equal("hello again!");
+    expect(client.text).to.equal("reply and a last word");
+    client.transport!.loseConnection();
+    await client.lost;
+  });
+
   // ConnectorTests (connector.disconnect while connecting: Twisted's stopConnecting path)
   it("connector.disconnect() while connecting: clientConnectionFailed(UserError), never connected", async () => {
     const { number } = await listenLocal(r, new ServerRecorderFactory(Recorder));
