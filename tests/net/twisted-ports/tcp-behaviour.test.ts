@@ -9,6 +9,8 @@ import { expect } from "chai";
 import { Failure } from "../../../core/failure";
 import { Deferred } from "../../../defer";
 import {
+  ConnectBindError,
+  ConnectError,
   ConnectionDone,
   ConnectionLost,
   ConnectionRefusedError,
@@ -17,6 +19,7 @@ import {
   Protocol,
   StreamTransport,
   UserError,
+  connectErrorFor,
   type Address,
   type IConnector,
   type IPullProducer,
@@ -215,6 +218,56 @@ describe("twisted ports: test_tcp (twisted/test)", () => {
       expect(factory.calls).to.deep.equal(["startFactory", "startedConnecting"]);
       await waitFor(() => factory.calls.includes("stopFactory"));
       expect(factory.calls).to.deep.equal(["startFactory", "startedConnecting", "clientConnectionLost", "stopFactory"]);
+    });
+  });
+
+  describe("CannotBindTests", () => {
+    // test_clientBind
+    it("test_clientBind: connectTCP from a bindAddress in use: clientConnectionFailed(ConnectBindError), then stopFactory", async () => {
+      const sf = new ServerRecorderFactory(Recorder);
+      const { number } = await listenLocal(r, sf);
+      const cf1 = new RecordingClientFactory(Recorder);
+      r.connectTCP("127.0.0.1", number, cf1, { bindAddress: ["127.0.0.1", 0] });
+      await waitFor(() => cf1.protocols.length === 1 && cf1.protocols[0].connected);
+      const bound = cf1.protocols[0].transport!.getHost() as IPv4Address;
+      expect(bound.host).to.equal("127.0.0.1");
+      const cf2 = new RecordingClientFactory(Recorder);
+      r.connectTCP("127.0.0.1", number, cf2, { bindAddress: ["127.0.0.1", bound.port] });
+      const reason = await cf2.failed;
+      expect(reason.value).to.be.instanceOf(ConnectBindError);
+      // Twisted's bind fails with EADDRINUSE; Node binds with SO_REUSEADDR, and the connect then
+      // fails with EADDRNOTAVAIL (that address pair is taken).
+      expect((reason.value as ConnectBindError).osError).to.be.oneOf(["EADDRINUSE", "EADDRNOTAVAIL"]);
+      expect(String((reason.value as Error).message)).to.match(/^Couldn't bind/);
+      await waitFor(() => cf2.calls.includes("stopFactory"));
+      expect(cf2.calls).to.deep.equal(["startFactory", "startedConnecting", "clientConnectionFailed", "stopFactory"]);
+      expect(cf2.protocols).to.have.length(0);
+      cf1.protocols[0].transport!.loseConnection();
+      await cf1.protocols[0].lost;
+    });
+  });
+
+  describe("CannotBindTests (the OS refusing the bind itself)", () => {
+    // test_clientBind, with a bindAddress that is not this host's (the bind system call fails)
+    it("a bindAddress that is not local: clientConnectionFailed(ConnectBindError)", async () => {
+      const { number } = await listenLocal(r, new ServerRecorderFactory(Recorder));
+      const cf = new RecordingClientFactory(Recorder);
+      // 192.0.2.1 (TEST-NET-1) is on no interface of this machine.
+      r.connectTCP("127.0.0.1", number, cf, { bindAddress: ["192.0.2.1", 0] });
+      const reason = await cf.failed;
+      expect(reason.value).to.be.instanceOf(ConnectBindError);
+      expect((reason.value as ConnectBindError).osError).to.equal("EADDRNOTAVAIL");
+    });
+
+    it("connectErrorFor: a bind system call's error, and an address error when a bindAddress was given", () => {
+      const e = (code: string, syscall: string) => Object.assign(new Error(code), { code, syscall });
+      expect(connectErrorFor(e("EADDRNOTAVAIL", "bind"))).to.be.instanceOf(ConnectBindError);
+      expect(connectErrorFor(e("EADDRNOTAVAIL", "connect"), true)).to.be.instanceOf(ConnectBindError);
+      expect(connectErrorFor(e("EADDRINUSE", "connect"), true)).to.be.instanceOf(ConnectBindError);
+      // Without a bindAddress, running out of local ports is a plain ConnectError, as Twisted's.
+      const plain = connectErrorFor(e("EADDRNOTAVAIL", "connect"));
+      expect(plain).to.be.instanceOf(ConnectError);
+      expect(plain).to.not.be.instanceOf(ConnectBindError);
     });
   });
 
