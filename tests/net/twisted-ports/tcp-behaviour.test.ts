@@ -25,6 +25,7 @@ import {
   type IPullProducer,
   type IPushProducer,
   type ITCPTransport,
+  type ListeningPort,
 } from "../../../net";
 import { _disconnectAll } from "../../../net/registry";
 import type { Reactor } from "../../../reactor";
@@ -167,6 +168,39 @@ describe("twisted ports: test_tcp (twisted/test)", () => {
       cf.protocols[0].transport!.loseConnection();
       await server.lost;
       await port.stopListening();
+    });
+  });
+
+  describe("LoopbackTests", () => {
+    // test_closePortInProtocolFactory
+    it("test_closePortInProtocolFactory: stopListening inside buildProtocol; that connection is still made", async () => {
+      class Closing extends Protocol {
+        override connectionMade(): void {
+          this.transport!.loseConnection();
+        }
+      }
+      let stopped: Deferred<void> | null = null;
+      class ClosingFactory extends ServerRecorderFactory<Closing> {
+        port: ListeningPort | null = null;
+        constructor() {
+          super(Closing);
+        }
+        override buildProtocol(addr: Address): Closing | null {
+          stopped = this.port!.stopListening();
+          return super.buildProtocol(addr);
+        }
+      }
+      const f = new ClosingFactory();
+      const { port, number } = await listenLocal(r, f);
+      f.port = port;
+      const cf = new RecordingClientFactory(AccumulatingProtocol);
+      r.connectTCP("127.0.0.1", number, cf);
+      const reason = await cf.connectionLost;
+      expect(cf.protocols[0].events).to.deep.equal(["made", "lost"]);
+      expect(reason.check(ConnectionDone)).to.equal(ConnectionDone);
+      expect(stopped).to.not.equal(null);
+      await stopped!;
+      expect(String(port)).to.not.include(String(number));
     });
   });
 
