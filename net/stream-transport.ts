@@ -130,11 +130,11 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    * @throws TypeError when `data` is not a Buffer, Uint8Array or string.
    */
   readonly write = (data: Data): void => {
-    if (this.#writeClosed) return;
     let size: number;
     if (typeof data === "string") size = data.length;
     else if (data instanceof Uint8Array) size = data.byteLength;
     else throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
+    if (this.#writeClosed) return; // checked after the type, as Twisted's
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       if (!this.#delivering) process.nextTick(this.#flush);

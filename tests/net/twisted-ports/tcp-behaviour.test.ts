@@ -656,6 +656,11 @@ describe("twisted ports: test_tcp (internet/test) connection details", () => {
     server.transport!.loseConnection();
     await client.lost;
     expect(client.text).to.equal("fine!");
+    // Once lost, data is still checked first (Twisted's _dataMustBeBytes comes before the
+    // connected test): a bad item throws, good ones are ignored.
+    expect(() => server.transport!.write(42 as unknown as string)).to.throw(TypeError, /write/);
+    expect(() => server.transport!.writeSequence(bad)).to.throw(TypeError, /writeSequence/);
+    server.transport!.write("ignored");
   });
 
   // FileDescriptor.loseConnection / loseWriteConnection (Twisted closes once its buffer is
