@@ -207,7 +207,9 @@ export class Connector implements IConnector {
     } catch (e) {
       err(e, `Unhandled error in ${String(this.factory)}.buildProtocol:`);
       socket.destroy();
-      this.#failed(e);
+      // Twisted's client is lost while still connecting: clientConnectionFailed gets a
+      // ConnectError naming the exception (kept here as its cause).
+      this.#failed(e instanceof ConnectError ? e : new ConnectError(String(e), { cause: e }));
       return;
     }
     this.#state = "connected";

@@ -753,6 +753,67 @@ describe("twisted ports: test_tcp (internet/test) connection details", () => {
     expect(flushLoggedErrors(Boom)).to.have.length(1);
   });
 
+  // tcp.Port.doRead / BaseClient._connectDone with a factory whose buildProtocol raises
+  it("a server factory's buildProtocol throwing: logged, the client sees the connection made and closed cleanly", async () => {
+    class Boom extends Error {}
+    class Throwing extends ServerRecorderFactory<Recorder> {
+      constructor() {
+        super(Recorder);
+      }
+      override buildProtocol(): Recorder | null {
+        throw new Boom("no protocol today");
+      }
+    }
+    const { number } = await listenLocal(r, new Throwing());
+    const cf = new RecordingClientFactory(Recorder);
+    r.connectTCP("127.0.0.1", number, cf);
+    const reason = await cf.connectionLost;
+    expect(cf.protocols[0].events).to.deep.equal(["made", "lost"]);
+    expect(reason.check(ConnectionDone)).to.equal(ConnectionDone);
+    expect(flushLoggedErrors(Boom)).to.have.length(1);
+  });
+
+  it("a client factory's buildProtocol throwing: logged, clientConnectionFailed(ConnectError), the server's connection closed", async () => {
+    class Boom extends Error {}
+    class Throwing extends RecordingClientFactory<Recorder> {
+      override buildProtocol(): Recorder | null {
+        throw new Boom("no protocol today");
+      }
+    }
+    const sf = new ServerRecorderFactory(Recorder);
+    const { number } = await listenLocal(r, sf);
+    const cf = new Throwing(Recorder);
+    const connector = r.connectTCP("127.0.0.1", number, cf);
+    const reason = await cf.failed;
+    expect(reason.value).to.be.instanceOf(ConnectError);
+    expect((reason.value as Error).cause).to.be.instanceOf(Boom);
+    expect(connector.state).to.equal("disconnected");
+    await waitFor(() => cf.calls.includes("stopFactory"));
+    expect(cf.calls).to.deep.equal(["startFactory", "startedConnecting", "clientConnectionFailed", "stopFactory"]);
+    expect(flushLoggedErrors(Boom)).to.have.length(1);
+    expect((await (await sf.nth(0)).lost).check(ConnectionDone)).to.equal(ConnectionDone);
+  });
+
+  // BaseClient: connectionMade raising on the client side reaches clientConnectionLost too
+  it("a client's connectionMade throwing: connectionLost then clientConnectionLost get the exception", async () => {
+    class Boom extends Error {}
+    class Throws extends Recorder {
+      override connectionMade(): void {
+        super.connectionMade();
+        throw new Boom("made badly");
+      }
+    }
+    const sf = new ServerRecorderFactory(Recorder);
+    const { number } = await listenLocal(r, sf);
+    const cf = new RecordingClientFactory(Throws);
+    r.connectTCP("127.0.0.1", number, cf);
+    const ccl = await cf.connectionLost;
+    expect(ccl.value).to.be.instanceOf(Boom);
+    expect(cf.protocols[0].lostReasons[0]).to.equal(ccl);
+    expect(flushLoggedErrors(Boom)).to.have.length(1);
+    expect((await (await sf.nth(0)).lost).check(ConnectionDone)).to.equal(ConnectionDone);
+  });
+
   // ConnectionTestsMixin: a half-closeable client learns of the server's drop through readConnectionLost
   it("a server's dataReceived throwing: a half-closeable client gets readConnectionLost", async () => {
     class Boom extends Error {}
