@@ -1,9 +1,11 @@
 /**
- * Ported from Twisted 22.4's twisted/test/test_tcp.py (ListeningTests, FactoryTests,
- * LocalRemoteAddressTests, WriteDataTests, AddressTests, the half-close tests, PauseProducingTests,
- * CallBackOrderTests) and behaviours of twisted/internet/test/test_tcp.py the other ports leave
- * out (sessionno, addresses at connectionLost, connector.disconnect, a callback's exception seen
- * from the peer), over 127.0.0.1 on one new reactor per test.
+ * Ported from Twisted 22.4's twisted/test/test_tcp.py (ListeningTests, LoopbackTests,
+ * FactoryTests, CannotBindTests.test_clientBind, LocalRemoteAddressTests, WriteDataTests,
+ * AddressTests, the half-close tests, PauseProducingTests, CallBackOrderTests), behaviours of
+ * twisted/internet/test/test_tcp.py the other ports leave out (sessionno, addresses at
+ * connectionLost, connector.disconnect, writes around loseConnection, exceptions in buildProtocol
+ * and callbacks seen from the peer) and connectionmixins' test_logPrefix, over 127.0.0.1 (and a
+ * temporary UNIX socket for test_logPrefix) on one new reactor per test.
  */
 import { expect } from "chai";
 import { Failure } from "../../../core/failure";
@@ -32,6 +34,8 @@ import type { Reactor } from "../../../reactor";
 import { newReactor } from "../../helpers/reactor";
 import { Recorder, RecordingClientFactory, ServerRecorderFactory, listenLocal, sleep } from "../../helpers/net";
 import { flushLoggedErrors } from "../../setup";
+import { addObserver, msg, removeObserver, type LogEvent } from "../../../log";
+import { ConnectableProtocol, runProtocolsWithReactor, tcpCreator, unixCreator } from "./connectable";
 
 async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
   const until = Date.now() + ms;
@@ -839,3 +843,45 @@ describe("twisted ports: test_tcp (internet/test) connection details", () => {
   });
 });
 
+
+describe("twisted ports: connectionmixins ConnectionTestsMixin.test_logPrefix", () => {
+  for (const [kind, creator] of [
+    ["TCP", tcpCreator],
+    ["UNIX", unixCreator],
+  ] as const) {
+    // ConnectionTestsMixin.test_logPrefix
+    it(`test_logPrefix (${kind}): what dataReceived logs carries the protocol's own logPrefix`, async () => {
+      class CustomLogPrefixProtocol extends ConnectableProtocol {
+        system: unknown = null;
+        constructor(readonly prefix: string) {
+          super();
+        }
+        override connectionMade(): void {
+          this.transport!.write("a");
+        }
+        override logPrefix(): string {
+          return this.prefix;
+        }
+        override dataReceived(bytes: Buffer): void {
+          const seen: LogEvent[] = [];
+          const observer = (e: LogEvent): void => void seen.push(e);
+          addObserver(observer);
+          try {
+            msg("where am I");
+          } finally {
+            removeObserver(observer);
+          }
+          this.system = seen[0]?.log_system;
+          this.transport!.write("b");
+          // Close once both sides received something, so both have their system set.
+          if (bytes.includes("b")) this.transport!.loseConnection();
+        }
+      }
+      const client = new CustomLogPrefixProtocol("Custom Client");
+      const server = new CustomLogPrefixProtocol("Custom Server");
+      await runProtocolsWithReactor(server, client, creator());
+      expect(String(client.system)).to.include("Custom Client");
+      expect(String(server.system)).to.include("Custom Server");
+    });
+  }
+});
