@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Failure } from "../../../core/failure";
 import {
   ConnectError,
+  ConnectionAborted,
   ConnectionDone,
   UNIXAddress,
   UserError,
@@ -308,6 +309,25 @@ describe("twisted ports: test_unix connection details", () => {
     await client.received(9);
     client.transport!.loseConnection();
     await server.lost;
+  });
+
+  // AbortConnectionMixin over UNIX (no reset exists there: the peer sees a clean close, as Twisted 22.4's)
+  it("abortConnection: ConnectionAborted here, ConnectionDone at the peer, what was buffered dropped", async () => {
+    class Aborts extends Recorder {
+      override connectionMade(): void {
+        super.connectionMade();
+        this.transport!.write("x".repeat(10));
+        (this.transport as ITCPTransport).abortConnection();
+      }
+    }
+    const sf = new ServerRecorderFactory(Aborts);
+    await listen(sf);
+    const cf = new RecordingClientFactory(Recorder);
+    r.connectUNIX(sock, cf);
+    const reason = await cf.connectionLost;
+    expect(reason.check(ConnectionDone)).to.equal(ConnectionDone);
+    expect(cf.protocols[0].bytes).to.equal(0);
+    expect((await (await sf.nth(0)).lost).value).to.be.instanceOf(ConnectionAborted);
   });
 
   // TCPConnectorTestsBuilder.test_userFail over UNIX (disconnect() while connecting stops connecting)
