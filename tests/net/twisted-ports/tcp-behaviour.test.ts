@@ -13,6 +13,7 @@ import { Deferred } from "../../../defer";
 import {
   ConnectBindError,
   ConnectError,
+  ConnectionAborted,
   ConnectionDone,
   ConnectionLost,
   ConnectionRefusedError,
@@ -690,6 +691,18 @@ describe("twisted ports: test_tcp (internet/test) connection details", () => {
     expect(client.text).to.equal("reply and a last word");
     client.transport!.loseConnection();
     await client.lost;
+  });
+
+  // AbortConnectionMixin, the other order: loseConnection then abortConnection in the same turn
+  it("loseConnection then abortConnection in one turn: ConnectionAborted, nothing of the turn's writes sent", async () => {
+    const { server, client } = await pair();
+    server.transport!.write("never sent");
+    server.transport!.loseConnection();
+    (server.transport as ITCPTransport).abortConnection();
+    const [s, c] = await Promise.all([server.lost, client.lost]);
+    expect(s.value).to.be.instanceOf(ConnectionAborted);
+    expect(c.value).to.be.instanceOf(ConnectionLost);
+    expect(client.bytes).to.equal(0);
   });
 
   // ConnectorTests (connector.disconnect while connecting: Twisted's stopConnecting path)
