@@ -14,6 +14,7 @@ import {
   ConnectBindError,
   ConnectError,
   ConnectionAborted,
+  ConnectionClosed,
   ConnectionDone,
   ConnectionLost,
   ConnectionRefusedError,
@@ -30,7 +31,7 @@ import {
   type ITCPTransport,
   type ListeningPort,
 } from "../../../net";
-import { _disconnectAll } from "../../../net/registry";
+import { _disconnectAll, _openResources } from "../../../net/registry";
 import type { Reactor } from "../../../reactor";
 import { newReactor } from "../../helpers/reactor";
 import { Recorder, RecordingClientFactory, ServerRecorderFactory, listenLocal, sleep } from "../../helpers/net";
@@ -257,6 +258,22 @@ describe("twisted ports: test_tcp (twisted/test)", () => {
       expect(factory.calls).to.deep.equal(["startFactory", "startedConnecting"]);
       await waitFor(() => factory.calls.includes("stopFactory"));
       expect(factory.calls).to.deep.equal(["startFactory", "startedConnecting", "clientConnectionLost", "stopFactory"]);
+    });
+  });
+
+  describe("ProperlyCloseFilesTests", () => {
+    // test_properlyCloseFiles (the reactor's record of what is open stands for the socket handles)
+    it("test_properlyCloseFiles: once both sides are lost, only the port is left open, and nothing once it stops", async () => {
+      const { server, client, port } = await pair();
+      expect(_openResources(r)).to.have.length(3);
+      client.transport!.write("some bytes to make sure the connection is set up");
+      client.transport!.loseConnection();
+      const [c, s] = await Promise.all([client.lost, server.lost]);
+      expect(c.check(ConnectionClosed)).to.equal(ConnectionClosed);
+      expect(s.check(ConnectionClosed)).to.equal(ConnectionClosed);
+      expect(_openResources(r)).to.deep.equal([port]);
+      await port.stopListening();
+      expect(_openResources(r)).to.deep.equal([]);
     });
   });
 

@@ -24,7 +24,7 @@ import {
   type Protocol,
   type StreamTransport,
 } from "../../../net";
-import { _disconnectAll } from "../../../net/registry";
+import { _disconnectAll, _openResources } from "../../../net/registry";
 import type { Reactor } from "../../../reactor";
 import { Recorder, RecordingClientFactory, ServerRecorderFactory, sleep, tempDir } from "../../helpers/net";
 import { newReactor } from "../../helpers/reactor";
@@ -328,6 +328,17 @@ describe("twisted ports: test_unix connection details", () => {
     expect(reason.check(ConnectionDone)).to.equal(ConnectionDone);
     expect(cf.protocols[0].bytes).to.equal(0);
     expect((await (await sf.nth(0)).lost).value).to.be.instanceOf(ConnectionAborted);
+  });
+
+  // test_tcp's ProperlyCloseFilesTests.test_properlyCloseFiles over UNIX
+  it("once both sides are lost only the port is left open, and nothing once it stops", async () => {
+    const { server, client, port } = await pair();
+    client.transport!.write("some bytes to make sure the connection is set up");
+    client.transport!.loseConnection();
+    await Promise.all([client.lost, server.lost]);
+    expect(_openResources(r)).to.deep.equal([port]);
+    await port.stopListening();
+    expect(_openResources(r)).to.deep.equal([]);
   });
 
   // TCPConnectorTestsBuilder.test_userFail over UNIX (disconnect() while connecting stops connecting)
