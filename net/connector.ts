@@ -10,6 +10,7 @@ import type { IDelayedCall } from "../core/interfaces";
 import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import {
+  ConnectBindError,
   ConnectError,
   ConnectionLost,
   ConnectionRefusedError,
@@ -38,20 +39,29 @@ export interface ConnectKind {
   readonly destination: Address;
   /** This side's and the peer's addresses of the connected socket. */
   addressesOf(socket: net.Socket): { host: Address; peer: Address };
+  /** The client's own address to connect from (connectTCP's `bindAddress`), if one was given. */
+  readonly bindAddress?: [string, number] | null;
 }
 
 /**
  * The Failure value for an error Node reported while connecting: `ECONNREFUSED` →
  * ConnectionRefusedError, `ENOTFOUND`/`EAI_*` → DNSLookupError, `EHOSTUNREACH`/`ENETUNREACH` →
- * NoRouteError, `ETIMEDOUT` → ConnectTimeoutError, other system errors → ConnectError (each with
+ * NoRouteError, `ETIMEDOUT` → ConnectTimeoutError, a failed bind of the `bindAddress` →
+ * ConnectBindError (`bound`: one was given, so `EADDRINUSE` / `EADDRNOTAVAIL` are about it; Node
+ * reuses addresses, so a local address:port in use fails at the connect, not at the bind, as
+ * Twisted's does), other system errors → ConnectError (each with
  * `osError` = the code and `cause` = Node's error). TLS errors (no errno) are kept as they are.
  */
-export function connectErrorFor(e: unknown): unknown {
+export function connectErrorFor(e: unknown, bound = false): unknown {
   if (!(e instanceof Error)) return e;
   if (e instanceof ConnectError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   const options = { cause: e, osError: code };
   const text = e.message; // the code goes first through osError, as Twisted's (errno, string)
+  // Binding the client's bindAddress failed: Twisted's tcp.Client gives ConnectBindError.
+  if ((e as NodeJS.ErrnoException).syscall === "bind" || (bound && (code === "EADDRINUSE" || code === "EADDRNOTAVAIL"))) {
+    return new ConnectBindError(text, options);
+  }
   switch (code) {
     case "ECONNREFUSED":
       return new ConnectionRefusedError(text, options);
@@ -140,7 +150,7 @@ export class Connector implements IConnector {
       // What Node refuses synchronously is reported like any other failed attempt.
       this.#socket = null;
       setImmediate(() => {
-        if (this.#state === "connecting" && this.#socket === null) this.#failed(connectErrorFor(e));
+        if (this.#state === "connecting" && this.#socket === null) this.#failed(connectErrorFor(e, this.#kind.bindAddress != null));
       });
       this.factory.startedConnecting(this);
       return;
@@ -197,7 +207,9 @@ export class Connector implements IConnector {
     } catch (e) {
       err(e, `Unhandled error in ${String(this.factory)}.buildProtocol:`);
       socket.destroy();
-      this.#failed(e);
+      // Twisted's client is lost while still connecting: clientConnectionFailed gets a
+      // ConnectError naming the exception (kept here as its cause).
+      this.#failed(e instanceof ConnectError ? e : new ConnectError(String(e), { cause: e }));
       return;
     }
     this.#state = "connected";
@@ -220,7 +232,7 @@ export class Connector implements IConnector {
     const socket = this.#socket;
     this.#clearAttempt();
     socket?.destroy();
-    this.#failed(connectErrorFor(e));
+    this.#failed(connectErrorFor(e, this.#kind.bindAddress != null));
   };
 
   readonly #onTimeout = (): void => {

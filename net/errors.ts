@@ -93,6 +93,11 @@ export class DNSLookupError extends ConnectError {
   static override MESSAGE = "DNS lookup failed";
 }
 
+/** The `bindAddress` of a client connection could not be bound, e.g. in use (Twisted's `error.ConnectBindError`, "Couldn't bind"). */
+export class ConnectBindError extends ConnectError {
+  static override MESSAGE = "Couldn't bind";
+}
+
 /** No route to the host (`EHOSTUNREACH`, `ENETUNREACH`). */
 export class NoRouteError extends ConnectError {
   static override MESSAGE = "No route to host";

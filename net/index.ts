@@ -15,6 +15,7 @@ export {
   ConnectionLost,
   ConnectionAborted,
   ConnectError,
+  ConnectBindError,
   ConnectionRefusedError,
   DNSLookupError,
   NoRouteError,

@@ -153,7 +153,8 @@ export class ListeningPort implements IListeningPortReady {
 
   /**
    * Stops accepting connections (open ones stay open); the Deferred fires once the port is
-   * closed and the factory's `doStop()` has run. At once when not listening.
+   * closed and the factory's `doStop()` has run; it fails with what `doStop()` (`stopFactory`)
+   * threw, the port being closed all the same. At once when not listening.
    */
   readonly stopListening = (): Deferred<void> => {
     if (this.#server === null) return succeed(undefined);
@@ -175,8 +176,10 @@ export class ListeningPort implements IListeningPortReady {
     if (this.#server !== null) this.#close();
   }
 
+  /** `<ListeningPort IPv4Address(TCP, '127.0.0.1', 8080) listening>`; the bound address only while listening, as Twisted's repr. */
   toString(): string {
-    const where = this.#host !== null ? String(this.#host) : `${this.#kind.interface || "any"}:${this.#kind.port}`;
+    const where =
+      this.#state === "listening" && this.#host !== null ? String(this.#host) : `${this.#kind.interface || "any"}:${this.#kind.port}`;
     return `<ListeningPort ${where} ${this.#state}>`;
   }
 
@@ -290,16 +293,24 @@ export class ListeningPort implements IListeningPortReady {
     } catch (e) {
       err(e, `Error cleaning up after ${String(this)}:`);
     }
+    // An exception of doStop (the factory's stopFactory) fails the Deferreds of stopListening, as
+    // Twisted's (its deferLater runs connectionLost); logged when nobody asked (the reactor's stop).
+    let stopError: Failure | null = null;
     try {
       this.factory.doStop();
     } catch (e) {
-      err(e, `Unhandled error in ${textOf(this.factory)}.doStop:`);
+      stopError = new Failure(e);
     }
     const stops = this.#stops.splice(0);
     if (stops.length > 0) {
       setImmediate(() => {
-        for (const d of stops) d.callback(undefined);
+        for (const d of stops) {
+          if (stopError === null) d.callback(undefined);
+          else d.errback(stopError);
+        }
       });
+    } else if (stopError !== null) {
+      err(stopError, `Unhandled error in ${textOf(this.factory)}.doStop:`);
     }
   }
 }

@@ -65,6 +65,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   #flushScheduled = false;
   /** Inside dataReceived: what it writes is sent as it returns (see #onData), not on the next tick. */
   #delivering = false;
+  /**
+   * What the flush of this turn ends after sending its writes: the connection (loseConnection) or
+   * its write side (loseWriteConnection). Writes made in the same turn, even after the call, go
+   * out first, as Twisted's (its reactor closes once the buffer is written).
+   */
+  #endAtFlush: "close" | "write" | null = null;
   /** loseConnection() was called (it may be waiting for the producer to unregister). */
   #disconnecting = false;
   /** end() was called or the socket is gone: writes are ignored. */
@@ -124,11 +130,11 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    * @throws TypeError when `data` is not a Buffer, Uint8Array or string.
    */
   readonly write = (data: Data): void => {
-    if (this.#writeClosed) return;
     let size: number;
     if (typeof data === "string") size = data.length;
     else if (data instanceof Uint8Array) size = data.byteLength;
     else throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
+    if (this.#writeClosed) return; // checked after the type, as Twisted's
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       if (!this.#delivering) process.nextTick(this.#flush);
@@ -152,23 +158,34 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     }
   };
 
-  /** Sends each item in turn (one system call for them all). */
+  /**
+   * Sends each item in turn (one system call for them all). Every item is checked first: one that
+   * is not bytes or a string throws a TypeError and nothing of the sequence is sent, as Twisted's.
+   */
   readonly writeSequence = (data: Iterable<Data>): void => {
     if (data === null || typeof data[Symbol.iterator] !== "function") {
       throw new TypeError(`writeSequence: data must be an iterable of Buffer, Uint8Array or string, got ${describeValue(data)}`);
     }
-    for (const chunk of data) this.write(chunk);
+    const items = Array.isArray(data) ? (data as readonly Data[]) : [...data];
+    for (const chunk of items) {
+      if (typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
+        throw new TypeError(`writeSequence: each item must be a Buffer, Uint8Array or string, got ${describeValue(chunk)}`);
+      }
+    }
+    for (const chunk of items) this.write(chunk);
   };
 
   /**
    * Flushes what is buffered, then closes: the protocol gets `connectionLost(ConnectionDone)`.
-   * With a producer registered, waits until it is unregistered. Nothing is read any more.
+   * Writes made in the same turn of the loop, before or after this call, are sent first (as
+   * Twisted's, whose reactor closes once its buffer is written); later ones are ignored. With a
+   * producer registered, waits until it is unregistered. Nothing is read any more.
    */
   readonly loseConnection = (): void => {
     if (this.#lost || this.#disconnecting) return;
     this.#disconnecting = true;
     if (this.#producer !== null) return;
-    this.#closeAfterFlush();
+    this.#endAfterTurn("close");
   };
 
   /** The other side's address. */
@@ -200,14 +217,12 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   };
 
   /**
-   * Half-closes: flushes, then sends FIN and keeps reading. A protocol implementing
-   * IHalfCloseableProtocol then gets `writeConnectionLost()`.
+   * Half-closes: flushes (with the writes of this turn, as `loseConnection`), then sends FIN and
+   * keeps reading. A protocol implementing IHalfCloseableProtocol then gets `writeConnectionLost()`.
    */
   readonly loseWriteConnection = (): void => {
-    if (this.#lost || this.#writeClosed) return;
-    this.#writeClosed = true;
-    this.#flushNow();
-    this.#socket.end();
+    if (this.#lost || this.#writeClosed || this.#endAtFlush !== null) return;
+    this.#endAfterTurn("write");
   };
 
   /** Whether Nagle's algorithm is off (TCP_NODELAY). */
@@ -254,7 +269,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    * @throws Error when the connection is already TLS or closed.
    */
   readonly startTLS = (options: TLSOptions, isServer = false): void => {
-    if (this.#lost || this.#writeClosed) throw new Error("startTLS: the connection is closing or closed");
+    if (this.#lost || this.#writeClosed || this.#endAtFlush !== null) throw new Error("startTLS: the connection is closing or closed");
     if (this.#socket instanceof tls.TLSSocket) throw new Error("startTLS: the connection is already TLS");
     if (options === null || typeof options !== "object") {
       throw new TypeError(`startTLS: options must be an object of TLS options, got ${describeValue(options)}`);
@@ -326,7 +341,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   readonly unregisterProducer = (): void => {
     this.#producer = null;
     this.#producerPaused = false;
-    if (this.#disconnecting && !this.#lost && !this.#writeClosed) this.#closeAfterFlush();
+    if (this.#disconnecting && !this.#lost && !this.#writeClosed) this.#endAfterTurn("close");
   };
 
   // --- IPushProducer -----------------------------------------------------------------------
@@ -515,12 +530,32 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    */
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    if (this.#writes.count === 0) return;
-    const ok = this.#send();
-    // The producer was paused when these were written; if the socket took them all (a write
-    // that completes at once), no 'drain' will come: resume it now.
-    if (ok && this.#producer !== null) this.#onDrain();
+    if (this.#writes.count > 0) {
+      const ok = this.#send();
+      // The producer was paused when these were written; if the socket took them all (a write
+      // that completes at once), no 'drain' will come: resume it now.
+      if (ok && this.#producer !== null) this.#onDrain();
+    }
+    const end = this.#endAtFlush;
+    if (end === null) return;
+    this.#endAtFlush = null;
+    if (this.#lost || this.#writeClosed) return; // aborted, dropped, or the peer's FIN ended it
+    if (end === "write") {
+      this.#writeClosed = true;
+      this.#flushNow();
+      this.#socket.end();
+    } else if (this.#producer === null) {
+      this.#closeAfterFlush(); // (a producer registered meanwhile: its unregisterProducer closes)
+    }
   };
+
+  /** Ends the connection (`"close"`) or its write side (`"write"`) at the flush of this turn. */
+  #endAfterTurn(end: "close" | "write"): void {
+    if (this.#endAtFlush !== "close") this.#endAtFlush = end;
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    if (!this.#delivering) process.nextTick(this.#flush);
+  }
 
   /** Writes what is pending (see #flush); returns false when the socket is past its high-water mark. */
   #send(): boolean {

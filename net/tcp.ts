@@ -127,6 +127,7 @@ export function connectTCP(reactor: Reactor, host: string, port: number, factory
       destination: tcpDestination(host, port),
       connect: () => connectSocket(host, port, bind),
       addressesOf: (socket) => clientAddresses(socket, host, port),
+      bindAddress: bind,
     },
     timeout,
   );

@@ -81,6 +81,7 @@ export function connectSSL(
           ),
         ),
       addressesOf: (socket) => clientAddresses(socket, host, port),
+      bindAddress: bind,
     },
     timeout,
   );

@@ -238,14 +238,17 @@ describe("net/tcp", () => {
       await Promise.all([client.lost, server.lost]);
     });
 
-    it("ignores writes once closing or closed", async () => {
+    it("loseConnection: writes of the same turn still go out (as Twisted's), later ones and those after connectionLost are ignored", async () => {
       const { server, client } = await pair();
       client.transport!.write("a");
       client.transport!.loseConnection();
       client.transport!.write("b");
+      client.transport!.writeSequence(["c"]);
+      await new Promise((resolve) => setImmediate(resolve)); // the close is under way
+      client.transport!.write("d");
       await Promise.all([client.lost, server.lost]);
-      client.transport!.write("c");
-      expect(server.text).to.equal("a");
+      client.transport!.write("e");
+      expect(server.text).to.equal("abc");
     });
 
     it("abortConnection: ConnectionAborted here, ConnectionLost at the peer, buffer dropped", async () => {
