@@ -173,7 +173,7 @@ export class ListeningPort implements IListeningPortReady {
 
   /** Closes now for the reactor's shutdown. @internal */
   _closeForShutdown(): void {
-    if (this.#server !== null) this.#close();
+    if (this.#server !== null) this.#close(true);
   }
 
   /** `<ListeningPort IPv4Address(TCP, '127.0.0.1', 8080) listening>`; the bound address only while listening, as Twisted's repr. */
@@ -270,7 +270,8 @@ export class ListeningPort implements IListeningPortReady {
     for (const d of stops) d.callback(undefined);
   }
 
-  #close(): void {
+  /** Closes the listening socket; `forShutdown`: the reactor is stopping (see the close message). */
+  #close(forShutdown = false): void {
     const server = this.#server;
     if (server === null) return;
     this.#server = null;
@@ -278,8 +279,10 @@ export class ListeningPort implements IListeningPortReady {
     this.#state = "idle";
     untrack(this.reactor, this);
     if (wasListening) {
-      // Logged as the port's own line (Twisted: `[__main__.EchoFactory] (TCP Port 8000 Closed)`).
-      const previous = _enterLogContext(this);
+      // As Twisted 22.4 logs it: under the port's prefix when the reactor's shutdown closes it
+      // (`[__main__.EchoFactory] (TCP Port 8000 Closed)`, its disconnectAll runs with the port's
+      // logger), with none ("-") after stopListening() (a deferLater runs its connectionLost).
+      const previous = _enterLogContext(forShutdown ? this : null);
       msg(`(${this.#logType()} Port ${this.#logPort(false)} Closed)`);
       _leaveLogContext(previous);
     }

@@ -178,13 +178,16 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   /**
    * Flushes what is buffered, then closes: the protocol gets `connectionLost(ConnectionDone)`.
    * Writes made in the same turn of the loop, before or after this call, are sent first (as
-   * Twisted's, whose reactor closes once its buffer is written); later ones are ignored. With a
-   * producer registered, waits until it is unregistered. Nothing is read any more.
+   * Twisted's, whose reactor closes once its buffer is written); later ones are ignored. A
+   * registered pull producer keeps the connection open until it is unregistered; a push
+   * (streaming) producer only while it is paused: once it is resumed (the buffer drained), the
+   * connection closes and the producer gets `stopProducing()`, as Twisted's `doWrite` does (a
+   * proxy whose two transports produce for each other closes both). Nothing is read any more.
    */
   readonly loseConnection = (): void => {
     if (this.#lost || this.#disconnecting) return;
     this.#disconnecting = true;
-    if (this.#producer !== null) return;
+    if (this.#producerHoldsClose()) return;
     this.#endAfterTurn("close");
   };
 
@@ -498,6 +501,8 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
         this.#producerPaused = false;
         this.#callProducer("resumeProducing");
       }
+      // A loseConnection() waiting for the paused producer goes ahead now.
+      if (this.#disconnecting && !this.#lost && !this.#writeClosed && !this.#producerHoldsClose()) this.#endAfterTurn("close");
     } else {
       this.#schedulePull();
     }
@@ -544,10 +549,15 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
       this.#writeClosed = true;
       this.#flushNow();
       this.#socket.end();
-    } else if (this.#producer === null) {
-      this.#closeAfterFlush(); // (a producer registered meanwhile: its unregisterProducer closes)
+    } else if (!this.#producerHoldsClose()) {
+      this.#closeAfterFlush(); // (else the producer's unregistering or 'drain' closes)
     }
   };
+
+  /** A registered producer keeps loseConnection() waiting: a pull producer always, a push one while paused. */
+  #producerHoldsClose(): boolean {
+    return this.#producer !== null && (!this.#streaming || this.#producerPaused);
+  }
 
   /** Ends the connection (`"close"`) or its write side (`"write"`) at the flush of this turn. */
   #endAfterTurn(end: "close" | "write"): void {

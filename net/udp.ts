@@ -361,7 +361,10 @@ export class UDPPort implements IListeningPort {
    * Stops listening: the protocol's `doStop()` (`stopProtocol()`) runs and the socket closes;
    * the Deferred fires once it is closed. Fires at once when not listening.
    */
-  readonly stopListening = (): Deferred<void> => {
+  readonly stopListening = (): Deferred<void> => this.#stop(false);
+
+  /** Stops listening; `forShutdown`: the reactor is stopping (see the close message). */
+  #stop(forShutdown: boolean): Deferred<void> {
     const d = new Deferred<void>();
     const socket = this.#socket;
     if (socket === null) {
@@ -380,8 +383,10 @@ export class UDPPort implements IListeningPort {
     }
     if (this.#started) {
       this.#started = false;
-      // Logged in the port's context, the protocol's "Stopping protocol" too, as Twisted's.
-      const previous = _enterLogContext(this);
+      // As Twisted 22.4 logs it, the protocol's "Stopping protocol" too: under the port's prefix
+      // when the reactor's shutdown closes it (`[Echo (UDP)] (UDP Port 9999 Closed)`), with none
+      // ("-") after stopListening() (its connectionLost runs from a callLater).
+      const previous = _enterLogContext(forShutdown ? this : null);
       try {
         msg(`(UDP Port ${this.#realPort} Closed)`);
         this.protocol.doStop();
@@ -393,14 +398,14 @@ export class UDPPort implements IListeningPort {
     }
     socket.close(() => d.callback(undefined));
     return d;
-  };
+  }
 
   /** The same as `stopListening()`. */
   readonly loseConnection = (): Deferred<void> => this.stopListening();
 
   /** @internal Called by reactor.stop(). */
   closeForShutdown(): Deferred<void> {
-    return this.stopListening();
+    return this.#stop(true);
   }
 
   /** Allows (or forbids) sending to broadcast addresses (SO_BROADCAST). */

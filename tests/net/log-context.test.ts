@@ -3,6 +3,7 @@ import { addObserver, msg, removeObserver, type LogEvent } from "../../log";
 import { ClientFactory, IPv4Address, Protocol, ServerFactory } from "../../net";
 import { reactor } from "../../reactor";
 import { later } from "../helpers/net";
+import { newReactor, runReactor } from "../helpers/reactor";
 
 // What twisted.python.log gives a line logged in each protocol callback (Twisted 22.4, measured
 // with the same two protocols): connectionMade under the port's prefix (the factory) on the
@@ -67,10 +68,11 @@ describe("log context of protocol callbacks (as Twisted's callWithLogger)", () =
         "server lost": "S,0,127.0.0.1",
         "outside made": "-",
       });
-      // The port's close is logged as the port's own line (Twisted: its prefix, the factory).
+      // The port's close after stopListening() is logged with no context, as Twisted 22.4's
+      // (its connectionLost runs from a deferLater); the reactor's shutdown: see below.
       await port.stopListening();
       const closed = events.find((e) => /^\(TCP Port \d+ Closed\)$/.test(String(e.log_text)));
-      expect(closed?.log_system).to.equal("SF");
+      expect(closed?.log_system).to.equal("-");
     } finally {
       removeObserver(observer);
       await port.stopListening();
@@ -115,6 +117,28 @@ describe("log context of protocol callbacks (as Twisted's callWithLogger)", () =
     } finally {
       removeObserver(observer);
       await port.stopListening();
+    }
+  });
+
+  it("a port closed by the reactor's shutdown logs its close under its own prefix, as Twisted's disconnectAll", async () => {
+    const events: LogEvent[] = [];
+    const observer = (e: LogEvent): void => {
+      if (/^\(TCP Port \d+ Closed\)$/.test(String(e.log_text))) events.push(e);
+    };
+    addObserver(observer);
+    const r = newReactor();
+    class ShutdownFactory extends ServerFactory {
+      override protocol = Protocol;
+      override noisy = false;
+    }
+    try {
+      const port = r.listenTCP(0, new ShutdownFactory(), { interface: "127.0.0.1" });
+      await port.whenListening();
+      r.callWhenRunning(() => r.stop());
+      await runReactor(r);
+      expect(events.map((e) => e.log_system)).to.deep.equal(["ShutdownFactory"]);
+    } finally {
+      removeObserver(observer);
     }
   });
 });

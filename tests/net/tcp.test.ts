@@ -26,6 +26,7 @@ import {
   UserError,
   connectErrorFor,
   type IProducer,
+  type IPushProducer,
   type ITCPTransport,
 } from "../../net";
 import { _disconnectAll, _openCount } from "../../net/registry";
@@ -747,11 +748,11 @@ describe("net/tcp", () => {
       expect(server.text).to.equal("chunk1;chunk2;chunk3;chunk4;chunk5;");
     });
 
-    it("loseConnection waits for unregisterProducer", async () => {
+    it("loseConnection with a pull producer waits for unregisterProducer (test_disconnectWhileProducing)", async () => {
       const { server, client } = await pair();
       const t = client.transport as StreamTransport;
-      const producer = { pauseProducing() {}, resumeProducing() {}, stopProducing() {} };
-      t.registerProducer(producer, true);
+      const producer = { resumeProducing() {}, stopProducing() {} };
+      t.registerProducer(producer, false);
       t.loseConnection();
       t.write("still written");
       await server.received(13);
@@ -760,6 +761,52 @@ describe("net/tcp", () => {
       t.unregisterProducer();
       await server.lost;
       expect(server.text).to.equal("still written");
+    });
+
+    it("loseConnection with a push producer that is not paused closes once flushed and stops the producer (Twisted's doWrite)", async () => {
+      const { server, client } = await pair();
+      const t = client.transport as StreamTransport;
+      const actions: string[] = [];
+      const producer: IPushProducer = {
+        pauseProducing: () => void actions.push("pause"),
+        resumeProducing: () => void actions.push("resume"),
+        stopProducing: () => void actions.push("stop"),
+      };
+      t.registerProducer(producer, true);
+      t.write("hi");
+      t.loseConnection();
+      expect((await server.lost).check(ConnectionDone)).to.equal(ConnectionDone);
+      await client.lost;
+      expect(server.text).to.equal("hi");
+      expect(actions).to.deep.equal(["stop"]);
+    });
+
+    it("loseConnection with a paused push producer waits until it is resumed (the buffer drained), then closes", async () => {
+      const { server, client } = await pair();
+      (server.transport as StreamTransport).pauseProducing(); // the server stops reading
+      const t = client.transport as StreamTransport;
+      const actions: string[] = [];
+      const producer: IPushProducer = {
+        pauseProducing: () => void actions.push("pause"),
+        resumeProducing: () => void actions.push("resume"),
+        stopProducing: () => void actions.push("stop"),
+      };
+      t.registerProducer(producer, true);
+      const total = 16 * 1024 * 1024;
+      let sent = 0;
+      while (sent < total && !actions.includes("pause")) {
+        t.write(Buffer.alloc(64 * 1024, 0x61));
+        sent += 64 * 1024;
+      }
+      expect(actions).to.deep.equal(["pause"]);
+      t.loseConnection();
+      await sleep(50);
+      expect(client.connected, "still open while the producer is paused").to.equal(true);
+      (server.transport as StreamTransport).resumeProducing();
+      await server.lost;
+      await client.lost;
+      expect(actions).to.deep.equal(["pause", "resume", "stop"]);
+      expect(server.bytes).to.equal(sent); // everything written before the close arrived
     });
 
     it("stopProducing is called when the connection is lost first", async () => {

@@ -101,7 +101,7 @@ describe("net/udp: reactor.listenUDP", () => {
     expect(proto.started).to.equal(2);
   });
 
-  it("logs as Twisted's UDP port: 'starting on', then datagramReceived, the close and stopProtocol under '<prefix> (UDP)'", async () => {
+  it("logs as Twisted's UDP port: 'starting on', datagramReceived under '<prefix> (UDP)', the close after stopListening() with no context", async () => {
     const events: LogEvent[] = [];
     const observer = (e: LogEvent): void => void events.push(e);
     addObserver(observer);
@@ -130,10 +130,36 @@ describe("net/udp: reactor.listenUDP", () => {
       expect(lines).to.deep.equal([
         [`Echo starting on ${number}`, "-"],
         ["got one", "Echo (UDP)"],
-        [`(UDP Port ${number} Closed)`, "Echo (UDP)"],
-        ["Stopping protocol Echo", "Echo (UDP)"],
-        ["stopping", "Echo (UDP)"],
+        [`(UDP Port ${number} Closed)`, "-"],
+        ["Stopping protocol Echo", "-"],
+        ["stopping", "-"],
         ["after", "-"],
+      ]);
+    } finally {
+      removeObserver(observer);
+    }
+  });
+
+  it("a UDP port closed by the reactor's shutdown logs its close and stopProtocol under '<prefix> (UDP)'", async () => {
+    const events: LogEvent[] = [];
+    const observer = (e: LogEvent): void => void events.push(e);
+    addObserver(observer);
+    try {
+      class Echo extends DatagramProtocol {
+        override noisy = false;
+        override stopProtocol(): void {
+          msg("stopping");
+        }
+      }
+      const port = reactor.listenUDP(0, new Echo(), { interface: "127.0.0.1" });
+      await port.whenListening();
+      const number = port.getHost().port;
+      reactor.callWhenRunning(() => reactor.stop());
+      await runReactor(reactor);
+      const lines = events.filter((e) => /Closed|^stopping$/.test(String(e.log_text))).map((e) => [e.log_text, e.log_system ?? "-"]);
+      expect(lines).to.deep.equal([
+        [`(UDP Port ${number} Closed)`, "Echo (UDP)"],
+        ["stopping", "Echo (UDP)"],
       ]);
     } finally {
       removeObserver(observer);
