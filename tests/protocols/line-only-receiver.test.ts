@@ -63,6 +63,17 @@ describe("LineOnlyReceiver (twisted.protocols.basic)", () => {
     expect(t.value().toString()).to.equal("hi\n");
   });
 
+  it("a string delimiter (from JavaScript) is taken as UTF-8", () => {
+    const p = new LineOnlyTester();
+    (p as unknown as { delimiter: string }).delimiter = ";";
+    const t = new StringTransport();
+    p.makeConnection(t);
+    p.dataReceived(b("x;y;"));
+    p.sendLine("z");
+    expect(p.received.map(String)).to.deep.equal(["x", "y"]);
+    expect(t.value().toString()).to.equal("z;");
+  });
+
   it("lineReceived throws NotImplementedError by default (test_lineReceivedNotImplemented)", () => {
     expect(() => new LineOnlyReceiver().lineReceived(b("foo"))).to.throw(NotImplementedError);
   });

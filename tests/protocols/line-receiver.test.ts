@@ -326,6 +326,27 @@ describe("LineReceiver (twisted.protocols.basic)", () => {
     expect(p.lines).to.deep.equal(["a", "b"]);
   });
 
+  it("a string delimiter (from JavaScript) is taken as UTF-8, for splitting and for sendLine", () => {
+    class Keep extends LineReceiver {
+      lines: string[] = [];
+      override lineReceived(line: Buffer): void {
+        this.lines.push(line.toString());
+      }
+    }
+    const p = new Keep();
+    (p as unknown as { delimiter: string }).delimiter = "\n";
+    const t = new StringTransport();
+    p.makeConnection(t);
+    p.dataReceived(b("a\nb"));
+    p.dataReceived(b("\nc"));
+    p.sendLine("out");
+    expect(p.lines).to.deep.equal(["a", "b"]);
+    expect(t.value().toString()).to.equal("out\n");
+    (p as unknown as { delimiter: string }).delimiter = "--"; // changed: converted again
+    p.dataReceived(b("--d--"));
+    expect(p.lines).to.deep.equal(["a", "b", "c", "d"]);
+  });
+
   it("sendLine writes the line and the delimiter; strings as UTF-8", () => {
     const p = new LineReceiver();
     const t = new StringTransport();
