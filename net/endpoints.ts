@@ -479,8 +479,8 @@ export function connectProtocol<P extends IProtocol>(endpoint: IStreamClientEndp
   if (typeof protocol !== "object" || protocol === null) {
     throw new TypeError(`connectProtocol: protocol must be a protocol instance, got ${describeValue(protocol)}`);
   }
+  // Noisy as Twisted's: "Starting factory <OneShotFactory>" / "Stopping factory" around each.
   class OneShotFactory extends Factory {
-    override noisy = false;
     override buildProtocol(): Protocol {
       return protocol as unknown as Protocol;
     }

@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { generate } from "selfsigned";
 import { Deferred } from "../../defer";
+import { addObserver, removeObserver, type LogEvent } from "../../log";
 import type { IPv4Address } from "../../net/address";
 import { clientFromString, quoteStringArgument, serverFromString } from "../../net/endpoint-strings";
 import {
@@ -105,6 +106,31 @@ describe("net/endpoints over real sockets", function () {
       expect(greeter.connected).to.equal(true);
       expect(await greeter.reply).to.equal("hello");
       await port.stopListening();
+    }));
+
+  it("connectProtocol's factory is noisy, as Twisted's: 'Starting factory' and 'Stopping factory' around the connection", () =>
+    withReactor(async (r) => {
+      const events: LogEvent[] = [];
+      const observer = (e: LogEvent): void => {
+        if (/^(Starting|Stopping) factory/.test(String(e.log_format))) events.push(e);
+      };
+      const quiet = Factory.forProtocol(Echo);
+      quiet.noisy = false;
+      const port = await new TCP4ServerEndpoint(r, 0, { interface: "127.0.0.1" }).listen(quiet);
+      addObserver(observer);
+      try {
+        const greeter = await connectProtocol(new TCP4ClientEndpoint(r, "127.0.0.1", portOf(port)), new Greeter());
+        await greeter.reply;
+        greeter.transport!.loseConnection();
+        for (let i = 0; i < 200 && events.length < 2; i++) await new Promise((res) => setTimeout(res, 5));
+        expect(events.map((e) => [e.log_format, String(e["factory"])])).to.deep.equal([
+          ["Starting factory {factory!r}", "<OneShotFactory>"],
+          ["Stopping factory {factory!r}", "<OneShotFactory>"],
+        ]);
+      } finally {
+        removeObserver(observer);
+        await port.stopListening();
+      }
     }));
 
   it("listen() on a port in use fails with CannotListenError", () =>
