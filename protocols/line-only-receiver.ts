@@ -3,6 +3,7 @@
  * @module
  */
 import { className } from "../core/validate";
+import { delimiterBytes } from "./delimiter";
 import { Protocol } from "../net/protocol";
 import { NotImplementedError } from "./errors";
 import { bindMethods } from "../core/bind";
@@ -32,9 +33,6 @@ export class LineOnlyReceiver extends Protocol {
    * from JavaScript code, is taken as UTF-8.
    */
   delimiter: Buffer = Buffer.from("\r\n");
-  /** A string `delimiter` and its bytes, converted once while it stays the same. */
-  #delimText: string | null = null;
-  #delimBytes: Buffer = Buffer.from("\r\n");
   /** The longest line accepted, in bytes. */
   MAX_LENGTH = 16384;
   #buffer: Buffer = EMPTY;
@@ -51,7 +49,7 @@ export class LineOnlyReceiver extends Protocol {
   override dataReceived(data: Buffer): unknown {
     if (!Buffer.isBuffer(data)) data = receivedData(data, "LineOnlyReceiver");
     const all = this.#buffer.length === 0 ? data : Buffer.concat([this.#buffer, data]);
-    const delim = this.#delimiter();
+    const delim = delimiterBytes(this.delimiter);
     if (delim.length === 0) throw new RangeError("LineOnlyReceiver: delimiter must not be empty");
     // Split first (as Twisted: the lines of this read are fixed before any is delivered).
     const lines: Buffer[] = [];
@@ -78,22 +76,11 @@ export class LineOnlyReceiver extends Protocol {
     throw new NotImplementedError(`${className(this)}.lineReceived is not implemented`);
   }
 
-  /** `delimiter` as bytes. */
-  #delimiter(): Buffer {
-    const d = this.delimiter as Buffer | string;
-    if (typeof d !== "string") return d;
-    if (d !== this.#delimText) {
-      this.#delimText = d;
-      this.#delimBytes = Buffer.from(d, "utf8");
-    }
-    return this.#delimBytes;
-  }
-
   /** Writes `line` then the delimiter (`writeSequence`; a string as UTF-8). */
   sendLine(line: Buffer | string): void {
     const transport = this.transport;
     if (transport === null) throw new Error(`${className(this)}.sendLine: not connected (no transport)`);
-    transport.writeSequence([toBuffer(line, "sendLine: line"), this.#delimiter()]);
+    transport.writeSequence([toBuffer(line, "sendLine: line"), delimiterBytes(this.delimiter)]);
   }
 
   /** Called with a line longer than `MAX_LENGTH`. Default: `transport.loseConnection()`. */

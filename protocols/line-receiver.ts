@@ -3,6 +3,7 @@
  * @module
  */
 import { className } from "../core/validate";
+import { delimiterBytes } from "./delimiter";
 import { Protocol } from "../net/protocol";
 import type { IPushProducer } from "../net/interfaces";
 import { NotImplementedError } from "./errors";
@@ -44,9 +45,6 @@ export class LineReceiver extends Protocol implements IPushProducer {
    * changed at any time (also between lines). A string, from JavaScript code, is taken as UTF-8.
    */
   delimiter: Buffer = CRLF;
-  /** A string `delimiter` and its bytes, converted once while it stays the same. */
-  #delimText: string | null = null;
-  #delimBytes: Buffer = CRLF;
   /** The longest line accepted, in bytes (without the delimiter). */
   MAX_LENGTH = 16384;
   /** True in line mode, false in raw mode (Twisted's name). */
@@ -118,7 +116,7 @@ export class LineReceiver extends Protocol implements IPushProducer {
           this.#off = 0;
         } else if (this.#partsLen === 0) {
           return undefined;
-        } else if (this.line_mode && this.#partsDelim === this.#delimiter()) {
+        } else if (this.line_mode && this.#partsDelim === delimiterBytes(this.delimiter)) {
           return this.#checkPartial();
         } else {
           // Mode or delimiter changed since the partial line was searched: parse it again.
@@ -131,7 +129,7 @@ export class LineReceiver extends Protocol implements IPushProducer {
         if (why) return why;
         continue;
       }
-      const delim = this.#delimiter();
+      const delim = delimiterBytes(this.delimiter);
       const dl = delim.length;
       if (dl === 0) throw new RangeError("LineReceiver: delimiter must not be empty");
       if (this.#partsLen > 0 && this.#partsDelim !== delim) {
@@ -209,20 +207,9 @@ export class LineReceiver extends Protocol implements IPushProducer {
     this.#off = 0;
   }
 
-  /** `delimiter` as bytes. */
-  #delimiter(): Buffer {
-    const d = this.delimiter as Buffer | string;
-    if (typeof d !== "string") return d;
-    if (d !== this.#delimText) {
-      this.#delimText = d;
-      this.#delimBytes = Buffer.from(d, "utf8");
-    }
-    return this.#delimBytes;
-  }
-
   /** Nothing more to parse: a partial line that is already too long is exceeded (as Twisted). */
   #checkPartial(): unknown {
-    if (this.#partsLen >= this.MAX_LENGTH + this.#delimiter().length) {
+    if (this.#partsLen >= this.MAX_LENGTH + delimiterBytes(this.delimiter).length) {
       return this.lineLengthExceeded(this.#takeAll());
     }
     return undefined;
@@ -290,7 +277,7 @@ export class LineReceiver extends Protocol implements IPushProducer {
   sendLine(line: Buffer | string): void {
     const transport = this.transport;
     if (transport === null) throw new Error(`${className(this)}.sendLine: not connected (no transport)`);
-    transport.write(Buffer.concat([toBuffer(line, "sendLine: line"), this.#delimiter()]));
+    transport.write(Buffer.concat([toBuffer(line, "sendLine: line"), delimiterBytes(this.delimiter)]));
   }
 
   /**

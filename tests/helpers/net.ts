@@ -172,3 +172,26 @@ export function localhostCertificate(): Promise<{ key: string; cert: string }> {
   })();
   return certificate;
 }
+
+/** Resolves once `cond()` holds (polled every 2 ms); fails after `ms` milliseconds. */
+export async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await sleep(2);
+  }
+}
+
+/** A Recorder that records the half-closes (Twisted's test_tcp MyHCProtocol; it calls nothing itself). */
+export class HalfCloseRecorder extends Recorder {
+  readHalfClosed = false;
+  writeHalfClosed = false;
+  readConnectionLost(): void {
+    this.events.push("readConnectionLost");
+    this.readHalfClosed = true;
+  }
+  writeConnectionLost(): void {
+    this.events.push("writeConnectionLost");
+    this.writeHalfClosed = true;
+  }
+}

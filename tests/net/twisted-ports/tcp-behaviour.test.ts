@@ -34,35 +34,15 @@ import {
 import { _disconnectAll, _openResources } from "../../../net/registry";
 import type { Reactor } from "../../../reactor";
 import { newReactor } from "../../helpers/reactor";
-import { Recorder, RecordingClientFactory, ServerRecorderFactory, listenLocal, sleep } from "../../helpers/net";
+import { HalfCloseRecorder, Recorder, RecordingClientFactory, ServerRecorderFactory, listenLocal, sleep, waitFor } from "../../helpers/net";
 import { flushLoggedErrors } from "../../setup";
 import { addObserver, msg, removeObserver, type LogEvent } from "../../../log";
 import { ConnectableProtocol, runProtocolsWithReactor, tcpCreator, unixCreator } from "./connectable";
 
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await sleep(2);
-  }
-}
 
 /** Twisted's AccumulatingProtocol (test_tcp's MyServerFactory / MyClientFactory build it). */
 class AccumulatingProtocol extends Recorder {}
 
-/** Twisted's MyHCProtocol: records the half-closes (it calls nothing itself). */
-class HalfCloseRecorder extends Recorder {
-  readHalfClosed = false;
-  writeHalfClosed = false;
-  readConnectionLost(): void {
-    this.events.push("readConnectionLost");
-    this.readHalfClosed = true;
-  }
-  writeConnectionLost(): void {
-    this.events.push("writeConnectionLost");
-    this.writeHalfClosed = true;
-  }
-}
 
 /** A server of `S`, a client of `C` connected to it, both connectionMade. */
 async function connectPair<S extends Protocol = Recorder, C extends Protocol = Recorder>(

@@ -26,33 +26,13 @@ import {
 } from "../../../net";
 import { _disconnectAll, _openResources } from "../../../net/registry";
 import type { Reactor } from "../../../reactor";
-import { Recorder, RecordingClientFactory, ServerRecorderFactory, sleep, tempDir } from "../../helpers/net";
+import { HalfCloseRecorder, Recorder, RecordingClientFactory, ServerRecorderFactory, sleep, tempDir, waitFor } from "../../helpers/net";
 import { newReactor } from "../../helpers/reactor";
 import { flushLoggedErrors } from "../../setup";
 
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await sleep(2);
-  }
-}
 
 class AccumulatingProtocol extends Recorder {}
 
-/** Records the half-closes (Twisted's MyHCProtocol). */
-class HalfCloseRecorder extends Recorder {
-  readHalfClosed = false;
-  writeHalfClosed = false;
-  readConnectionLost(): void {
-    this.events.push("readConnectionLost");
-    this.readHalfClosed = true;
-  }
-  writeConnectionLost(): void {
-    this.events.push("writeConnectionLost");
-    this.writeHalfClosed = true;
-  }
-}
 
 describe("twisted ports: test_unix connection details", () => {
   let r: Reactor;
