@@ -33,5 +33,15 @@ export type { ConnectOptions, ConnectedServerAndClientOptions, ServerAndClient }
 export { successResultOf, failureResultOf, assertNoResult } from "./assertions";
 export { FakeDatagramTransport, waitUntilAllDisconnected } from "./helpers";
 export { flushLoggedErrors, loggedErrors } from "./logged-errors";
+export {
+  LoopbackQueue,
+  LoopbackRelay,
+  collapsingPumpPolicy,
+  identityPumpPolicy,
+  loopbackAsync,
+  loopbackTCP,
+  loopbackUNIX,
+} from "./loopback";
+export type { PumpPolicy } from "./loopback";
 
 fastExports(module.exports as object); // @types/node types `module.exports` as any
