@@ -17,6 +17,9 @@ export { TimeoutMixin } from "./timeout-mixin";
 export type { TimeoutMixinMembers, MixinBase } from "./timeout-mixin";
 export { ProtocolWrapper, WrappingFactory } from "./protocol-wrapper";
 export { TimeoutProtocol, TimeoutFactory } from "./timeout-protocol";
+export { ThrottlingProtocol, ThrottlingFactory } from "./throttling";
+export { LimitTotalConnectionsFactory, LimitConnectionsByPeer } from "./limits";
+export { SpewingProtocol, SpewingFactory } from "./spewing";
 export type { ProtocolWrapperClass } from "./protocol-wrapper";
 
 fastExports(module.exports as object); // @types/node types `module.exports` as any
