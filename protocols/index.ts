@@ -20,6 +20,8 @@ export { TimeoutProtocol, TimeoutFactory } from "./timeout-protocol";
 export { ThrottlingProtocol, ThrottlingFactory } from "./throttling";
 export { LimitTotalConnectionsFactory, LimitConnectionsByPeer } from "./limits";
 export { SpewingProtocol, SpewingFactory } from "./spewing";
+export { TrafficLoggingProtocol, TrafficLoggingFactory } from "./traffic-logging";
+export type { TrafficLogFile } from "./traffic-logging";
 export type { ProtocolWrapperClass } from "./protocol-wrapper";
 
 fastExports(module.exports as object); // @types/node types `module.exports` as any

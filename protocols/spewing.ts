@@ -3,20 +3,19 @@
  * connection receives and sends (for debugging).
  * @module
  */
-import { msg } from "../log";
+import { msg, repr } from "../log";
 import type { Data } from "../net/interfaces";
 import { ProtocolWrapper, WrappingFactory, type ProtocolWrapperClass } from "./protocol-wrapper";
 
-/** Logs `Received: …` and `Sending: …` for each chunk (bytes shown as a JSON string of latin-1). */
+/** Logs `Received: b'…'` and `Sending: b'…'` for each chunk (Python's repr of the bytes, as Twisted). */
 export class SpewingProtocol extends ProtocolWrapper {
   override dataReceived(data: Buffer): void {
-    msg(`Received: ${JSON.stringify(data.toString("latin1"))}`);
+    msg(`Received: ${repr(data)}`);
     super.dataReceived(data);
   }
 
   override write(data: Data): void {
-    const text = typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
-    msg(`Sending: ${JSON.stringify(text)}`);
+    msg(`Sending: ${repr(typeof data === "string" ? Buffer.from(data) : data)}`);
     super.write(data);
   }
 }

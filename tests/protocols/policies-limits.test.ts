@@ -1,5 +1,8 @@
 /** ThrottlingFactory, LimitTotalConnectionsFactory, LimitConnectionsByPeer, SpewingFactory: ported from Twisted's test_policies.py. */
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "../helpers/net";
 import { addObserver, removeObserver, type LogEvent } from "../../log";
 import { Factory, IPv4Address, Protocol, ServerFactory, type IPushProducer } from "../../net";
 import {
@@ -7,6 +10,9 @@ import {
   LimitTotalConnectionsFactory,
   SpewingFactory,
   ThrottlingFactory,
+  TrafficLoggingFactory,
+  type TrafficLogFile,
+  type TrafficLoggingProtocol,
   type ProtocolWrapper,
   type ThrottlingProtocol,
 } from "../../protocols";
@@ -196,9 +202,99 @@ describe("SpewingFactory", () => {
       const p = factory.buildProtocol(addr())!;
       p.makeConnection(new StringTransport());
       p.dataReceived(Buffer.from("hi"));
-      expect(events.map((e) => e.log_text).filter((t) => /^(Received|Sending)/.test(String(t)))).to.deep.equal(['Received: "hi"', 'Sending: "hi"']);
+      expect(events.map((e) => e.log_text).filter((t) => /^(Received|Sending)/.test(String(t)))).to.deep.equal(["Received: b'hi'", "Sending: b'hi'"]);
     } finally {
       removeObserver(observer);
+    }
+  });
+});
+
+describe("TrafficLoggingFactory (test_policies.LoggingFactoryTests)", () => {
+  /** Twisted's WriteSequenceEchoProtocol: echoes, with writeSequence for a chunk containing "vector!". */
+  class WriteSequenceEcho extends Protocol {
+    override dataReceived(data: Buffer): void {
+      if (data.includes("vector!")) this.transport!.writeSequence([data]);
+      else this.transport!.write(data);
+    }
+  }
+  /** Twisted's TestLoggingFactory: open() gives an in-memory file, once. */
+  class TestLoggingFactory extends TrafficLoggingFactory {
+    openFile: { text: string; ended: boolean; write(t: string): void; end(): void } | null = null;
+    override open(): TrafficLogFile {
+      if (this.openFile !== null) throw new Error("open() called too many times");
+      this.openFile = {
+        text: "",
+        ended: false,
+        write(t: string): void {
+          this.text += t;
+        },
+        end(): void {
+          this.ended = true;
+        },
+      };
+      return this.openFile;
+    }
+  }
+
+  it("test_thingsGetLogged: connection, reads, writes, writeSequence and the close", () => {
+    const f = new TestLoggingFactory(Factory.forProtocol(WriteSequenceEcho), "test");
+    const t = new StringTransportWithDisconnection();
+    const p = f.buildProtocol(addr("1.2.3.4", 5678))!;
+    t.protocol = p;
+    p.makeConnection(t);
+    expect(f.openFile!.text).to.include("*");
+    expect(t.value().length).to.equal(0);
+    p.dataReceived(Buffer.from("here are some bytes"));
+    expect(f.openFile!.text).to.include("C 1: b'here are some bytes'");
+    expect(f.openFile!.text).to.include("S 1: b'here are some bytes'");
+    expect(t.value().toString()).to.equal("here are some bytes");
+    t.clear();
+    p.dataReceived(Buffer.from("prepare for vector! to the extreme"));
+    expect(f.openFile!.text).to.include("SV 1: [b'prepare for vector! to the extreme']");
+    expect(t.value().toString()).to.equal("prepare for vector! to the extreme");
+    p.loseConnection();
+    expect(f.openFile!.text).to.include("S 1: *");
+    expect(f.openFile!.text).to.include("ConnectionDone");
+    expect(f.openFile!.ended).to.equal(true);
+  });
+
+  it("test_counter: connections are numbered from 1; resetCounter starts again", () => {
+    const f = new TestLoggingFactory(Factory.forProtocol(Protocol), "test");
+    expect(f._counter).to.equal(0);
+    f.buildProtocol(addr("1.2.3.4", 5678));
+    expect(f._counter).to.equal(1);
+    f.openFile = null;
+    f.buildProtocol(addr("1.2.3.4", 5679));
+    expect(f._counter).to.equal(2);
+    f.resetCounter();
+    expect(f._counter).to.equal(0);
+  });
+
+  it("long chunks are cut at lengthLimit", () => {
+    const f = new TestLoggingFactory(Factory.forProtocol(Protocol), "test", 20);
+    const p = f.buildProtocol(addr())!;
+    p.makeConnection(new StringTransport());
+    p.dataReceived(Buffer.from("x".repeat(100)));
+    expect(f.openFile!.text).to.include(`C 1: b'${"x".repeat(8)}<... elided>'`);
+  });
+
+  it("test_loggingFactoryOpensLogfileAutomatically: a real file per connection, <prefix>-<n>", async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const f = new TrafficLoggingFactory(Factory.forProtocol(Protocol), path.join(dir, "test"));
+      const p = f.buildProtocol(addr())!;
+      const t = new StringTransportWithDisconnection();
+      t.protocol = p;
+      p.makeConnection(t);
+      p.dataReceived(Buffer.from("abc"));
+      p.loseConnection();
+      const file = (p as TrafficLoggingProtocol).logfile as fs.WriteStream;
+      await new Promise<void>((resolve) => (file.writableFinished ? resolve() : file.once("finish", () => resolve())));
+      const text = fs.readFileSync(path.join(dir, "test-1"), "utf8");
+      expect(text.split("\n")[0]).to.equal("*");
+      expect(text).to.include("C 1: b'abc'");
+    } finally {
+      remove();
     }
   });
 });
