@@ -15,6 +15,7 @@ import { ProtocolWrapper, WrappingFactory, type ProtocolWrapperClass } from "./p
 
 /** Where a connection's traffic goes: a writable text sink (a file stream, or any `write`). */
 export interface TrafficLogFile {
+  /** Takes one line (with its newline). */
   write(text: string): unknown;
   /** Called once the connection is lost, when present. */
   end?(): unknown;
