@@ -13,3 +13,6 @@ export * from "./task";
 export * from "./net";
 export * from "./protocols";
 export * from "./testing";
+// Both twisted-ts/log (the type of LogBeginner's `stdio`) and twisted-ts/net (Twisted's
+// stdio.StandardIO transport) export a StandardIO: the package root gives the transport.
+export { StandardIO } from "./net";

@@ -74,6 +74,8 @@ export { ProcessProtocol, ProcessAddress } from "./process-protocol";
 export type { IProcessTransport, ProcessSignal } from "./process-protocol";
 export { Process } from "./process";
 export type { IReactorProcess, SpawnOptions } from "./process";
+export { StandardIO, PipeAddress } from "./stdio";
+export type { StandardIOOptions } from "./stdio";
 export { getProcessOutput, getProcessValue, getProcessOutputAndValue, IOError } from "./process-utils";
 export type { ProcessUtilsOptions } from "./process-utils";
 export { ThreadPool } from "./thread-pool";
