@@ -3,6 +3,7 @@
  * `base.BaseConnector` (what `connectTCP`, `connectUNIX` and `connectSSL` return).
  * @module
  */
+import { getSystemErrorMap } from "node:util";
 import type * as net from "node:net";
 import { Failure } from "../core/failure";
 import { err } from "../log";
@@ -43,6 +44,24 @@ export interface ConnectKind {
   readonly bindAddress?: [string, number] | null;
 }
 
+let systemErrors: Map<number, [string, string]> | null = null;
+
+/**
+ * The text of a system error as Twisted shows the strerror of its `(errno, strerror)`: the
+ * system's message, then where (`Connection refused (127.0.0.1:8000)`), rather than Node's
+ * message, which repeats the code (`connect ECONNREFUSED 127.0.0.1:8000`). Node's message when
+ * the error has no system message (a DNS failure, a TLS error).
+ */
+export function systemErrorText(e: Error): string {
+  const { errno, address, port } = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (typeof errno !== "number") return e.message;
+  systemErrors ??= getSystemErrorMap();
+  const entry = systemErrors.get(errno);
+  if (entry === undefined) return e.message;
+  const message = entry[1].charAt(0).toUpperCase() + entry[1].slice(1);
+  return address === undefined ? message : `${message} (${address}${port === undefined ? "" : `:${port}`})`;
+}
+
 /**
  * The Failure value for an error Node reported while connecting: `ECONNREFUSED` →
  * ConnectionRefusedError, `ENOTFOUND`/`EAI_*` → DNSLookupError, `EHOSTUNREACH`/`ENETUNREACH` →
@@ -57,7 +76,7 @@ export function connectErrorFor(e: unknown, bound = false): unknown {
   if (e instanceof ConnectError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   const options = { cause: e, osError: code };
-  const text = e.message; // the code goes first through osError, as Twisted's (errno, string)
+  const text = systemErrorText(e); // the code goes first through osError, as Twisted's (errno, string)
   // Binding the client's bindAddress failed: Twisted's tcp.Client gives ConnectBindError.
   if ((e as NodeJS.ErrnoException).syscall === "bind" || (bound && (code === "EADDRINUSE" || code === "EADDRNOTAVAIL"))) {
     return new ConnectBindError(text, options);

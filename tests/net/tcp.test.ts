@@ -579,6 +579,10 @@ describe("net/tcp", () => {
       const f = await cf.failed;
       expect(f.value).to.be.instanceOf(ConnectionRefusedError);
       expect((f.value as ConnectionRefusedError).osError).to.equal("ECONNREFUSED");
+      // As Twisted's (errno, strerror): the system's message, not Node's repeat of the code.
+      expect(String(f.value)).to.equal(
+        `ConnectionRefusedError: Connection was refused by other side: ECONNREFUSED: Connection refused (127.0.0.1:${number}).`,
+      );
       expect(c.state).to.equal("disconnected");
       expect(cf.calls).to.deep.equal(["startFactory", "startedConnecting", "clientConnectionFailed", "stopFactory"]);
     });
