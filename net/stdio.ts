@@ -38,6 +38,9 @@ export interface StandardIOOptions {
   reactor?: Reactor;
 }
 
+/** What is left listening for a stream's errors once its StandardIO is closed. */
+function ignoreError(): void {}
+
 function bytesOf(data: unknown, caller: string): Buffer {
   if (typeof data === "string") return Buffer.from(data, "utf8");
   if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -82,6 +85,11 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
   #producer: IProducer | null = null;
   #streaming = false;
   #producerPaused = false;
+  #pullScheduled = false;
+  /** The write side is being ended (`#endWriting`), or has been (`#writeFinished`). */
+  #ending = false;
+  #writeFinished = false;
+  #endWaiters: Array<() => void> = [];
 
   constructor(protocol: IProtocol, options: StandardIOOptions = {}) {
     if (protocol === null || typeof protocol !== "object" || typeof protocol.makeConnection !== "function") {
@@ -100,8 +108,10 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
     try {
       watchResult(protocol.makeConnection(this), "Unhandled error from connectionMade:");
     } catch (e) {
-      err(e, "Unhandled error in StandardIO's protocol.connectionMade:");
+      // As Twisted's, the exception leaves the constructor; nothing is left reading or tracked.
+      this.#writeClosed = true;
       this.#lost(new Failure(e));
+      throw e;
     }
   }
 
@@ -112,9 +122,14 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
     const bytes = bytesOf(data, "StandardIO.write");
     if (this.#writeClosed) return;
     const ok = this.#stdout.write(bytes);
-    if (!ok && this.#producer !== null && this.#streaming && !this.#producerPaused) {
-      this.#producerPaused = true;
-      (this.#producer as IPushProducer).pauseProducing();
+    if (this.#producer === null) return;
+    if (this.#streaming) {
+      if (!ok && !this.#producerPaused) {
+        this.#producerPaused = true;
+        (this.#producer as IPushProducer).pauseProducing();
+      }
+    } else if (ok) {
+      this.#schedulePull(); // below the high-water mark no 'drain' comes: ask again next turn
     }
   };
 
@@ -125,12 +140,16 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
     this.write(Buffer.concat(parts));
   };
 
-  /** Stops reading, ends stdout once written, then `connectionLost(ConnectionDone)`. */
+  /**
+   * Stops reading, ends stdout once written, then `connectionLost(ConnectionDone)`. A registered
+   * pull producer keeps it open until unregistered, a push producer while it is paused (as a
+   * Twisted transport's `loseConnection`).
+   */
   readonly loseConnection = (): void => {
     if (this.disconnecting || this.disconnected) return;
     this.disconnecting = true;
     this.#stopReading();
-    this.#endWriting(() => this.#lost(new Failure(new ConnectionDone())));
+    this.#closeIfNotHeld();
   };
 
   /** Ends stdout (once written) and keeps reading: the half-close. */
@@ -142,7 +161,10 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
         try {
           watchResult(p.writeConnectionLost(), "Unhandled error from writeConnectionLost:");
         } catch (e) {
+          // As Twisted's _writeConnectionLost: logged, then the connection is lost.
           err(e, "Unhandled error in StandardIO's protocol.writeConnectionLost:");
+          this.#stopReading();
+          this.#lost(new Failure(e));
         }
       }
     });
@@ -173,10 +195,11 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
     if (!this.#streaming) (producer as IPushProducer).resumeProducing();
   };
 
-  /** Unregisters the producer. */
+  /** Unregisters the producer; a `loseConnection()` it was holding goes ahead. */
   readonly unregisterProducer = (): void => {
     this.#producer = null;
     this.#producerPaused = false;
+    this.#closeIfNotHeld();
   };
 
   // --- IPushProducer -----------------------------------------------------------------------
@@ -228,7 +251,10 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
       try {
         watchResult(p.readConnectionLost(), "Unhandled error from readConnectionLost:");
       } catch (e) {
+        // As Twisted's _readConnectionLost: logged, then the connection is lost.
         err(e, "Unhandled error in StandardIO's protocol.readConnectionLost:");
+        this.#writeClosed = true;
+        this.#lost(new Failure(e));
       }
       return;
     }
@@ -254,12 +280,38 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
   readonly #onDrain = (): void => {
     const producer = this.#producer;
     if (producer === null || this.disconnected) return;
-    if (!this.#streaming) (producer as IPushProducer).resumeProducing();
+    if (!this.#streaming) this.#schedulePull();
     else if (this.#producerPaused) {
       this.#producerPaused = false;
       (producer as IPushProducer).resumeProducing();
+      this.#closeIfNotHeld();
     }
   };
+
+  /** Asks a pull producer for more on the next turn (once however many writes ask). */
+  #schedulePull(): void {
+    if (this.#pullScheduled) return;
+    this.#pullScheduled = true;
+    setImmediate(() => {
+      this.#pullScheduled = false;
+      const producer = this.#producer;
+      if (producer === null || this.#streaming || this.disconnected || this.#writeClosed) return;
+      if ((this.#stdout as { writableNeedDrain?: boolean }).writableNeedDrain === true) return; // 'drain' asks
+      try {
+        (producer as IPushProducer).resumeProducing();
+      } catch (e) {
+        err(e, "Unhandled error from the producer's resumeProducing:");
+      }
+    });
+  }
+
+  /** Ends the connection for a pending `loseConnection()` unless a producer holds it open. */
+  #closeIfNotHeld(): void {
+    if (!this.disconnecting || this.disconnected) return;
+    const producer = this.#producer;
+    if (producer !== null && (!this.#streaming || this.#producerPaused)) return;
+    this.#endWriting(() => this.#lost(new Failure(new ConnectionDone())));
+  }
 
   /** Stops reading stdin for good (it no longer keeps the process alive). */
   #stopReading(): void {
@@ -269,25 +321,42 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
     this.#stdin.pause();
   }
 
-  /** Ends the write side once everything written is flushed, then calls `done`. */
+  /** Ends the write side once everything written is flushed, then calls `done` (each caller's). */
   #endWriting(done: () => void): void {
-    if (this.#writeClosed) {
+    if (this.#writeFinished || (this.#writeClosed && !this.#ending)) {
       done();
       return;
     }
+    this.#endWaiters.push(done);
+    if (this.#ending) return;
+    this.#ending = true;
     this.#writeClosed = true;
+    const finished = (): void => {
+      this.#writeFinished = true;
+      for (const f of this.#endWaiters.splice(0)) f();
+    };
     const out = this.#stdout;
     // process.stdout and process.stderr cannot be ended; wait for what is written to go out.
-    if (out === process.stdout || out === process.stderr) out.write("", () => done());
-    else out.end(() => done());
+    if (out === process.stdout || out === process.stderr) out.write("", finished);
+    else out.end(finished);
   }
 
   #lost(reason: Failure): void {
     if (this.disconnected) return;
     this.disconnected = true;
     untrack(this.reactor, this);
+    this.#stopReading();
     this.#stdin.off("end", this.#onEnd);
     this.#stdout.off("drain", this.#onDrain);
+    // Errors after the close (EPIPE on a closed pipe) are of no interest, but an 'error' with no
+    // listener would throw: one shared listener stays instead of this transport's.
+    for (const [stream, listener] of [
+      [this.#stdin, this.#onReadError],
+      [this.#stdout, this.#onWriteError],
+    ] as const) {
+      stream.off("error", listener);
+      if (!stream.listeners("error").includes(ignoreError)) stream.on("error", ignoreError);
+    }
     const producer = this.#producer;
     this.#producer = null;
     if (producer !== null) {

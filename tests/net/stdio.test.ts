@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import type { Failure } from "../../core/failure";
-import { ConnectionDone, ConnectionLost, PipeAddress, Protocol, StandardIO, type IPushProducer } from "../../net";
+import { ConnectionDone, ConnectionLost, PipeAddress, Protocol, StandardIO, type IPullProducer, type IPushProducer } from "../../net";
 import { flushLoggedErrors } from "../setup";
 import { newReactor, runReactor } from "../helpers/reactor";
 import { later } from "../helpers/net";
@@ -174,6 +174,90 @@ describe("net/stdio: StandardIO (twisted.internet.stdio)", () => {
     stdin.end();
     await p.lost.promise;
     expect(actions).to.deep.equal(["pause", "resume", "stop"]);
+  });
+
+  it("a pull producer is asked again after each write that the stream took, until it unregisters", async () => {
+    const { stdin, stdout, output } = pipes();
+    const p = new Recorder();
+    const t = new StandardIO(p, { stdin, stdout, reactor: newReactor() });
+    let asked = 0;
+    const finished = later();
+    const pull: IPullProducer = {
+        resumeProducing(): void {
+          asked++;
+          t.write(`chunk${asked};`);
+          if (asked === 6) {
+            t.unregisterProducer();
+            finished.resolve();
+          }
+        },
+        stopProducing(): void {},
+      };
+    t.registerProducer(pull, false);
+    await finished.promise;
+    await tick();
+    expect(asked).to.equal(6);
+    expect(output()).to.equal("chunk1;chunk2;chunk3;chunk4;chunk5;chunk6;");
+    t.loseConnection();
+    await p.lost.promise;
+  });
+
+  it("loseConnection waits for a registered pull producer to unregister, then closes with what it wrote", async () => {
+    const { stdin, stdout, output } = pipes();
+    const p = new Recorder();
+    const t = new StandardIO(p, { stdin, stdout, reactor: newReactor() });
+    const actions: string[] = [];
+    const pull: IPullProducer = { resumeProducing: () => void actions.push("resume"), stopProducing: () => void actions.push("stop") };
+    t.registerProducer(pull, false);
+    t.loseConnection();
+    await tick();
+    expect(p.events).to.deep.equal(["made"]);
+    t.write("from producer");
+    t.unregisterProducer();
+    await p.lost.promise;
+    expect(output()).to.equal("from producer");
+    expect(actions).to.not.include("stop");
+  });
+
+  it("an exception in connectionMade leaves the constructor, with nothing left reading or tracked", () => {
+    const { stdin, stdout } = pipes();
+    const r = newReactor();
+    const p = new (class extends Recorder {
+      override connectionMade(): void {
+        throw new Error("no");
+      }
+    })();
+    expect(() => new StandardIO(p, { stdin, stdout, reactor: r })).to.throw(Error, "no");
+    expect(stdin.listenerCount("data")).to.equal(0);
+    expect(stdin.readableFlowing).to.not.equal(true);
+    expect(p.events).to.deep.equal(["lost"]);
+  });
+
+  it("an exception in readConnectionLost is logged and ends the connection with it (Twisted's _readConnectionLost)", async () => {
+    const { stdin, stdout } = pipes();
+    const p = new (class extends HalfCloser {
+      override readConnectionLost(): void {
+        throw new Error("half");
+      }
+    })();
+    new StandardIO(p, { stdin, stdout, reactor: newReactor() });
+    stdin.end();
+    const reason = await p.lost.promise;
+    expect((reason.value as Error).message).to.equal("half");
+    expect(flushLoggedErrors(Error)).to.have.length(1);
+  });
+
+  it("leaves one shared error listener on the streams once closed, however many were made on them", async () => {
+    const { stdin, stdout } = pipes();
+    for (let i = 0; i < 3; i++) {
+      const p = new Recorder();
+      const t = new StandardIO(p, { stdin, stdout, reactor: newReactor() });
+      t.loseConnection();
+      await p.lost.promise;
+    }
+    expect(stdin.listenerCount("error")).to.equal(1);
+    expect(stdout.listenerCount("error")).to.equal(1);
+    expect(stdin.listenerCount("data")).to.equal(0);
   });
 
   it("an exception in dataReceived is logged and ends the connection with it", async () => {
