@@ -75,10 +75,10 @@ export class ThrottlingProtocol extends ProtocolWrapper {
   }
 }
 
-function checkLimit(what: string, value: unknown): asserts value is number | null {
+function checkLimit(what: string, value: unknown, min: 0 | 1): asserts value is number | null {
   if (value === null) return;
-  if (typeof value !== "number" || !(value > 0)) {
-    throw new TypeError(`ThrottlingFactory: ${what} must be a number > 0 or null, got ${describeValue(value)}`);
+  if (typeof value !== "number" || !(value >= min)) {
+    throw new TypeError(`ThrottlingFactory: ${what} must be a number >= ${min}${min === 0 ? "" : " (or null)"}, got ${describeValue(value)}`);
   }
 }
 
@@ -122,13 +122,14 @@ export class ThrottlingFactory extends WrappingFactory {
    * @param maxConnectionCount connections served at once at most (default: no limit).
    * @param readLimit bytes per second read at most, in total (null: none).
    * @param writeLimit bytes per second written at most, in total (null: none).
-   * @throws TypeError for a limit that is not a number > 0 (or null).
+   * @throws TypeError for a count that is not a number >= 0, or a byte limit not >= 1 or null.
    */
   constructor(wrappedFactory: IProtocolFactory, maxConnectionCount = Number.MAX_SAFE_INTEGER, readLimit: number | null = null, writeLimit: number | null = null) {
     super(wrappedFactory);
-    checkLimit("maxConnectionCount", maxConnectionCount);
-    checkLimit("readLimit", readLimit);
-    checkLimit("writeLimit", writeLimit);
+    if (maxConnectionCount === null) throw new TypeError("ThrottlingFactory: maxConnectionCount must be a number >= 0, got null");
+    checkLimit("maxConnectionCount", maxConnectionCount, 0); // 0 refuses every connection, as Twisted's
+    checkLimit("readLimit", readLimit, 1);
+    checkLimit("writeLimit", writeLimit, 1);
     this.maxConnectionCount = maxConnectionCount;
     this.readLimit = readLimit;
     this.writeLimit = writeLimit;
@@ -201,18 +202,25 @@ export class ThrottlingFactory extends WrappingFactory {
     for (const p of this.protocols.keys()) (p as ThrottlingProtocol).unthrottleWrites();
   }
 
-  /** A wrapper, or null past `maxConnectionCount`; the first connection starts the checks. */
+  /**
+   * A wrapper, or null past `maxConnectionCount` (or when the wrapped factory refuses); the first
+   * connection starts the checks.
+   */
   override buildProtocol(addr: Address): ProtocolWrapper | null {
+    if (this.connectionCount >= this.maxConnectionCount) {
+      msg("Max connection count reached!");
+      return null;
+    }
+    // Counted only once built: a refused (or throwing) wrapped factory leaves no wrapper whose
+    // end would count it out.
+    const wrapper = super.buildProtocol(addr);
+    if (wrapper === null) return null;
     if (this.connectionCount === 0) {
       if (this.readLimit !== null) this.checkReadBandwidth();
       if (this.writeLimit !== null) this.checkWriteBandwidth();
     }
-    if (this.connectionCount < this.maxConnectionCount) {
-      this.connectionCount += 1;
-      return super.buildProtocol(addr);
-    }
-    msg("Max connection count reached!");
-    return null;
+    this.connectionCount += 1;
+    return wrapper;
   }
 
   /** Counts the connection gone; the last one stops the checks. */

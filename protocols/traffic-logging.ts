@@ -7,11 +7,19 @@
 import * as fs from "node:fs";
 import { bindMethods } from "../core/bind";
 import type { Failure } from "../core/failure";
-import { repr } from "../log";
+import { err, repr } from "../log";
 import type { Address } from "../net/address";
 import type { Data, IProtocolFactory } from "../net/interfaces";
 import type { Protocol } from "../net/protocol";
 import { ProtocolWrapper, WrappingFactory, type ProtocolWrapperClass } from "./protocol-wrapper";
+
+/** `<Failure ConnectionDone: Connection was closed cleanly.>`, as Twisted's `%r` of a Failure. */
+function failureRepr(reason: Failure): string {
+  const v = reason.value as { name?: unknown; message?: unknown } | null;
+  const name = v !== null && typeof v === "object" && typeof v.name === "string" ? v.name : typeof v;
+  const message = v !== null && typeof v === "object" && typeof v.message === "string" ? v.message : repr(v);
+  return `<Failure ${name}: ${message}>`;
+}
 
 /** Where a connection's traffic goes: a writable text sink (a file stream, or any `write`). */
 export interface TrafficLogFile {
@@ -32,6 +40,8 @@ export class TrafficLoggingProtocol extends ProtocolWrapper {
   /** Chunks longer than this are cut, ending in `<... elided>` (null: never). */
   readonly lengthLimit: number | null;
   readonly #number: number;
+  /** The log file was ended (at connectionLost): later events are not written. */
+  #closed = false;
 
   /** @param number the connection's number in the log lines. */
   constructor(factory: WrappingFactory, wrappedProtocol: Protocol, logfile: TrafficLogFile, lengthLimit: number | null = null, number = 0) {
@@ -42,7 +52,7 @@ export class TrafficLoggingProtocol extends ProtocolWrapper {
   }
 
   #log(line: string): void {
-    this.logfile.write(`${line}\n`);
+    if (!this.#closed) this.logfile.write(`${line}\n`);
   }
 
   #munge(data: Data): string {
@@ -64,8 +74,9 @@ export class TrafficLoggingProtocol extends ProtocolWrapper {
   }
 
   override connectionLost(reason: Failure): void {
-    this.#log(`C ${this.#number}: ${String(reason)}`);
+    this.#log(`C ${this.#number}: ${failureRepr(reason)}`);
     super.connectionLost(reason);
+    this.#closed = true;
     this.logfile.end?.();
   }
 
@@ -111,9 +122,14 @@ export class TrafficLoggingFactory extends WrappingFactory {
     bindMethods(this as TrafficLoggingFactory, ["open", "resetCounter"]);
   }
 
-  /** Opens the log file `name` for writing (a `fs.WriteStream`, written without blocking). */
+  /**
+   * Opens the log file `name` for writing: a `fs.WriteStream`, written without blocking. A file
+   * that cannot be opened or written is reported through `log.err` (the connection goes on).
+   */
   open(name: string): TrafficLogFile {
-    return fs.createWriteStream(name);
+    const stream = fs.createWriteStream(name);
+    stream.on("error", (e) => err(e, `TrafficLoggingFactory: cannot write the log file ${name}:`));
+    return stream;
   }
 
   /** A logging wrapper around the wrapped factory's protocol, with a log file of its own. */

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { Failure } from "../core/failure";
 import type { IReactorTime } from "../core/interfaces";
 import { checkCallable, className } from "../core/validate";
+import { repr } from "../log";
 import { Deferred } from "../defer/deferred";
 import { succeed } from "../defer/functions";
 import { reactor as globalReactor } from "../reactor";
@@ -311,7 +312,7 @@ export class LoopbackRelay implements ITransport, IConsumer {
   readonly write = (data: Data): void => {
     const b = dataToBuffer(data, "write");
     this.buffer = Buffer.concat([this.buffer, b]);
-    this.#logFile?.write(`loopback writing ${JSON.stringify(b.toString("latin1"))}\n`);
+    this.#logFile?.write(`loopback writing ${repr(b)}\n`);
   };
 
   readonly writeSequence = (data: Iterable<Data>): void => {
@@ -326,7 +327,7 @@ export class LoopbackRelay implements ITransport, IConsumer {
     if (this.producer !== null) (this.producer as IPullProducer).resumeProducing();
     if (this.buffer.length > 0) {
       const buffer = this.buffer;
-      this.#logFile?.write(`loopback receiving ${JSON.stringify(buffer.toString("latin1"))}\n`);
+      this.#logFile?.write(`loopback receiving ${repr(buffer)}\n`);
       this.buffer = Buffer.alloc(0);
       this.target.dataReceived(buffer);
     }

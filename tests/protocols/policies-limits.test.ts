@@ -3,6 +3,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../helpers/net";
+import { flushLoggedErrors } from "../setup";
 import { addObserver, removeObserver, type LogEvent } from "../../log";
 import { Factory, IPv4Address, Protocol, ServerFactory, type IPushProducer } from "../../net";
 import {
@@ -125,8 +126,26 @@ describe("ThrottlingFactory (test_policies.ThrottlingTests)", () => {
     expect(clock.getDelayedCalls()).to.have.length(0);
   });
 
+  it("a wrapped factory that refuses leaves no count behind and starts no checks", () => {
+    const clock = new Clock();
+    const refusing = new (class extends Factory {
+      override buildProtocol(): null {
+        return null;
+      }
+    })();
+    const f = new ThrottlingFactory(refusing, 2, 10);
+    f.callLater = (delay, fn) => clock.callLater(delay, fn);
+    for (let i = 0; i < 3; i++) expect(f.buildProtocol(addr())).to.equal(null);
+    expect(f.connectionCount).to.equal(0);
+    expect(clock.getDelayedCalls()).to.have.length(0);
+  });
+
+  it("maxConnectionCount 0 refuses every connection, as Twisted's", () => {
+    expect(new ThrottlingFactory(Factory.forProtocol(Protocol), 0).buildProtocol(addr())).to.equal(null);
+  });
+
   it("bad limits throw at the constructor", () => {
-    expect(() => new ThrottlingFactory(new Factory(), 0)).to.throw(TypeError, /maxConnectionCount/);
+    expect(() => new ThrottlingFactory(new Factory(), -1)).to.throw(TypeError, /maxConnectionCount/);
     expect(() => new ThrottlingFactory(new Factory(), 5, -1)).to.throw(TypeError, /readLimit/);
     expect(() => new ThrottlingFactory(new Factory(), 5, null, "x" as unknown as number)).to.throw(TypeError, /writeLimit/);
   });
@@ -254,8 +273,29 @@ describe("TrafficLoggingFactory (test_policies.LoggingFactoryTests)", () => {
     expect(t.value().toString()).to.equal("prepare for vector! to the extreme");
     p.loseConnection();
     expect(f.openFile!.text).to.include("S 1: *");
-    expect(f.openFile!.text).to.include("ConnectionDone");
+    expect(f.openFile!.text).to.match(/C 1: <Failure ConnectionDone: Connection was closed cleanly[^>\n]*>/);
     expect(f.openFile!.ended).to.equal(true);
+    // Nothing is written once the file is ended (a WriteStream would fail "write after end").
+    const before = f.openFile!.text;
+    p.write("late");
+    expect(f.openFile!.text).to.equal(before);
+  });
+
+  it("a log file that cannot be opened is reported through log.err; the connection goes on", async () => {
+    const f = new TrafficLoggingFactory(Factory.forProtocol(Protocol), "/nonexistent-dir-for-twisted-ts/traffic");
+    const p = f.buildProtocol(addr())!;
+    const t = new StringTransportWithDisconnection();
+    t.protocol = p;
+    p.makeConnection(t);
+    p.write("still sent");
+    const file = (p as TrafficLoggingProtocol).logfile as fs.WriteStream;
+    await new Promise<void>((resolve) => file.once("close", () => resolve()));
+    expect(t.value().toString()).to.equal("still sent");
+    const logged = flushLoggedErrors(Error);
+    expect(logged).to.have.length(1);
+    expect((logged[0].failure?.value as NodeJS.ErrnoException).code).to.equal("ENOENT");
+    expect(logged[0].why).to.include("cannot write the log file");
+    p.loseConnection();
   });
 
   it("test_counter: connections are numbered from 1; resetCounter starts again", () => {

@@ -334,7 +334,7 @@ describe("testing/loopback: LoopbackRelay (test_loopback.LoopbackRelayTest)", ()
     relay.clearBuffer();
     expect(receiver.data).to.equal("x");
     expect(lost).to.have.length(1);
-    expect(log).to.deep.equal(['loopback writing "x"\n', 'loopback receiving "x"\n']);
+    expect(log).to.deep.equal(["loopback writing b'x'\n", "loopback receiving b'x'\n"]);
     expect(relay.logPrefix()).to.equal("Loopback('Receiver')");
   });
 });
