@@ -71,6 +71,8 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    * out first, as Twisted's (its reactor closes once the buffer is written).
    */
   #endAtFlush: "close" | "write" | null = null;
+  /** A loseWriteConnection() that a producer holds (see #producerHoldsClose). */
+  #writeEndHeld = false;
   /** loseConnection() was called (it may be waiting for the producer to unregister). */
   #disconnecting = false;
   /** end() was called or the socket is gone: writes are ignored. */
@@ -180,9 +182,11 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
    * Writes made in the same turn of the loop, before or after this call, are sent first (as
    * Twisted's, whose reactor closes once its buffer is written); later ones are ignored. A
    * registered pull producer keeps the connection open until it is unregistered; a push
-   * (streaming) producer only while it is paused: once it is resumed (the buffer drained), the
-   * connection closes and the producer gets `stopProducing()`, as Twisted's `doWrite` does (a
-   * proxy whose two transports produce for each other closes both). Nothing is read any more.
+   * (streaming) producer only while it is paused. A push producer that is not paused does not hold
+   * it: the connection closes once flushed and the producer gets `stopProducing()`, as Twisted's
+   * `doWrite` does (a proxy whose two transports produce for each other closes both). A paused one
+   * is resumed when the buffer drains, and the connection closes at the end of that turn (Twisted
+   * closes at its next empty buffer). Nothing is read any more.
    */
   readonly loseConnection = (): void => {
     if (this.#lost || this.#disconnecting) return;
@@ -222,6 +226,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   /**
    * Half-closes: flushes (with the writes of this turn, as `loseConnection`), then sends FIN and
    * keeps reading. A protocol implementing IHalfCloseableProtocol then gets `writeConnectionLost()`.
+   * A registered producer holds it as it holds `loseConnection()`.
    */
   readonly loseWriteConnection = (): void => {
     if (this.#lost || this.#writeClosed || this.#endAtFlush !== null) return;
@@ -344,7 +349,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   readonly unregisterProducer = (): void => {
     this.#producer = null;
     this.#producerPaused = false;
-    if (this.#disconnecting && !this.#lost && !this.#writeClosed) this.#endAfterTurn("close");
+    this.#releaseHeldEnd();
   };
 
   // --- IPushProducer -----------------------------------------------------------------------
@@ -501,8 +506,9 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
         this.#producerPaused = false;
         this.#callProducer("resumeProducing");
       }
-      // A loseConnection() waiting for the paused producer goes ahead now.
-      if (this.#disconnecting && !this.#lost && !this.#writeClosed && !this.#producerHoldsClose()) this.#endAfterTurn("close");
+      // A loseConnection() (or loseWriteConnection()) waiting for the paused producer goes ahead
+      // now, at the end of this turn: Twisted's doWrite would close at its next empty buffer.
+      this.#releaseHeldEnd();
     } else {
       this.#schedulePull();
     }
@@ -545,14 +551,30 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     if (end === null) return;
     this.#endAtFlush = null;
     if (this.#lost || this.#writeClosed) return; // aborted, dropped, or the peer's FIN ended it
-    if (end === "write") {
-      this.#writeClosed = true;
-      this.#flushNow();
-      this.#socket.end();
-    } else if (!this.#producerHoldsClose()) {
-      this.#closeAfterFlush(); // (else the producer's unregistering or 'drain' closes)
+    if (this.#producerHoldsClose()) {
+      // The producer's unregistering (or, for a paused push producer, 'drain') ends it later.
+      if (end === "write") this.#writeEndHeld = true;
+    } else if (end === "write") {
+      this.#endWriteSide();
+    } else {
+      this.#closeAfterFlush();
     }
   };
+
+  /** Sends FIN after what is buffered (loseWriteConnection's end); reading goes on. */
+  #endWriteSide(): void {
+    this.#writeEndHeld = false;
+    this.#writeClosed = true;
+    this.#flushNow();
+    this.#socket.end();
+  }
+
+  /** A loseConnection() or loseWriteConnection() a producer was holding goes ahead, if it no longer holds it. */
+  #releaseHeldEnd(): void {
+    if (this.#lost || this.#writeClosed || this.#producerHoldsClose()) return;
+    if (this.#disconnecting) this.#endAfterTurn("close");
+    else if (this.#writeEndHeld) this.#endAfterTurn("write");
+  }
 
   /** A registered producer keeps loseConnection() waiting: a pull producer always, a push one while paused. */
   #producerHoldsClose(): boolean {

@@ -35,6 +35,7 @@ import type { Reactor } from "../../reactor";
 import { reactor as globalReactor } from "../../reactor";
 import { newReactor, runReactor } from "../helpers/reactor";
 import {
+  HalfCloseRecorder,
   Recorder,
   RecordingClientFactory,
   ServerRecorderFactory,
@@ -811,6 +812,25 @@ describe("net/tcp", () => {
       await client.lost;
       expect(actions).to.deep.equal(["pause", "resume", "stop"]);
       expect(server.bytes).to.equal(sent); // everything written before the close arrived
+    });
+
+    it("loseWriteConnection with a pull producer waits for unregisterProducer too, then sends FIN", async () => {
+      const { server, client } = await pair(HalfCloseRecorder);
+      const t = client.transport as StreamTransport;
+      const pull: IProducer & { resumeProducing(): void } = { resumeProducing() {}, stopProducing() {} };
+      t.registerProducer(pull, false);
+      t.loseWriteConnection();
+      await sleep(30);
+      expect(server.events).to.deep.equal(["made"]);
+      t.write("last");
+      t.unregisterProducer();
+      await server.received(4);
+      await waitFor(() => server.events.includes("readConnectionLost"));
+      expect(server.text).to.equal("last");
+      expect(client.connected).to.equal(true); // only the write side closed
+      server.transport!.loseConnection(); // the half-closeable server ends its side
+      await server.lost;
+      await client.lost;
     });
 
     it("stopProducing is called when the connection is lost first", async () => {
