@@ -3,10 +3,11 @@
  * Promise is watched, and how a protocol (or factory) is named in a log message.
  * @module
  */
-import { className } from "../core/validate";
+import { className, textOf } from "../core/validate";
 import type { Failure } from "../core/failure";
 import { Deferred } from "../defer/deferred";
 import { err } from "../log";
+import type { IProducer } from "./interfaces";
 
 /**
  * Logs a failure of what a protocol callback returned (a Deferred or Promise is not waited on,
@@ -39,4 +40,14 @@ export function logPrefixOf(thing: object): string {
     }
   }
   return className(thing);
+}
+
+/** Tells a producer the connection is gone (`stopProducing()`); what it throws is logged. */
+export function stopProducerOnLoss(producer: IProducer | null): void {
+  if (producer === null) return;
+  try {
+    producer.stopProducing();
+  } catch (e) {
+    err(e, `Unhandled error from ${textOf(producer)}.stopProducing:`);
+  }
 }

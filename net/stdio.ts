@@ -13,7 +13,7 @@ import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { ConnectionDone, ConnectionLost } from "./errors";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITransport } from "./interfaces";
-import { watchResult } from "./protocol-calls";
+import { stopProducerOnLoss, watchResult } from "./protocol-calls";
 import { track, untrack } from "./registry";
 
 /** The address of either end of a pipe (Twisted's `PipeAddress`). */
@@ -359,13 +359,7 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
     }
     const producer = this.#producer;
     this.#producer = null;
-    if (producer !== null) {
-      try {
-        producer.stopProducing();
-      } catch (e) {
-        err(e, "Unhandled error from the producer's stopProducing:");
-      }
-    }
+    stopProducerOnLoss(producer);
     (this.protocol as { connected?: boolean }).connected = false;
     try {
       watchResult(this.protocol.connectionLost(reason), "Unhandled error from connectionLost:");

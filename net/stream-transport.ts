@@ -14,7 +14,7 @@ import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { ConnectionLost } from "./errors";
 import { abortedReason, cleanCloseReason, peerClosedReason, socketErrorReason } from "./close-reasons";
-import { logPrefixOf, watchResult } from "./protocol-calls";
+import { logPrefixOf, stopProducerOnLoss, watchResult } from "./protocol-calls";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITLSTransport, TLSOptions } from "./interfaces";
 import { track, untrack } from "./registry";
 import { CONCAT_LIMIT, WriteBuffer } from "./write-buffer";
@@ -652,13 +652,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
     untrack(this.reactor, this);
     const producer = this.#producer;
     this.#producer = null;
-    if (producer !== null) {
-      try {
-        producer.stopProducing();
-      } catch (e) {
-        err(e, `Unhandled error from ${textOf(producer)}.stopProducing:`);
-      }
-    }
+    stopProducerOnLoss(producer);
     const p = this.#protocol;
     p.connected = false;
     // connectionLost and the factory's clientConnectionLost log as this connection's.
