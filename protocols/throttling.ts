@@ -156,24 +156,28 @@ export class ThrottlingFactory extends WrappingFactory {
 
   /** Throttles reads if the last second read past `readLimit`; checks again in a second. */
   checkReadBandwidth(): void {
-    const limit = this.readLimit as number;
-    if (this.readThisSecond > limit) {
-      this.throttleReads();
-      this.unthrottleReadsID = this.callLater(this.readThisSecond / limit - 1, () => this.unthrottleReads());
-    }
+    const end = this.#throttleIfOver(this.readThisSecond, this.readLimit as number, () => this.throttleReads(), () => this.unthrottleReads());
+    if (end !== null) this.unthrottleReadsID = end;
     this.readThisSecond = 0;
     this.checkReadBandwidthID = this.callLater(1, () => this.checkReadBandwidth());
   }
 
   /** Throttles writes if the last second wrote past `writeLimit`; checks again in a second. */
   checkWriteBandwidth(): void {
-    const limit = this.writeLimit as number;
-    if (this.writtenThisSecond > limit) {
-      this.throttleWrites();
-      this.unthrottleWritesID = this.callLater(this.writtenThisSecond / limit - 1, () => this.unthrottleWrites());
-    }
+    const end = this.#throttleIfOver(this.writtenThisSecond, this.writeLimit as number, () => this.throttleWrites(), () => this.unthrottleWrites());
+    if (end !== null) this.unthrottleWritesID = end;
     this.writtenThisSecond = 0;
     this.checkWriteBandwidthID = this.callLater(1, () => this.checkWriteBandwidth());
+  }
+
+  /**
+   * Past `limit` bytes in the last second: throttles now, and schedules the end of it after the
+   * time the excess takes at the limit (`bytes / limit - 1` seconds); returns that call.
+   */
+  #throttleIfOver(bytes: number, limit: number, throttle: () => void, unthrottle: () => void): IDelayedCall | null {
+    if (bytes <= limit) return null;
+    throttle();
+    return this.callLater(bytes / limit - 1, unthrottle);
   }
 
   /** Stops reading on every connection. */
