@@ -1096,32 +1096,39 @@ describe("Cooperator: the contract beyond Twisted's tests", () => {
   });
 
   it("the default predicate ends a tick of slow steps about on time (it reads the clock often enough)", () => {
-    const sched = new FakeScheduler();
-    const c = new Cooperator({ scheduler: sched.schedule });
-    const starts: number[] = [];
-    const t = c.cooperate(
-      (function* () {
-        for (;;) {
-          const start = performance.now();
-          starts.push(start);
-          while (performance.now() - start < 0.5) {
-            /* a 0.5 ms step */
+    /** One tick of 0.5 ms steps: how many steps, how many begun after the 10 ms were up, how long. */
+    const tick = (): { steps: number; late: number; elapsed: number } => {
+      const sched = new FakeScheduler();
+      const c = new Cooperator({ scheduler: sched.schedule });
+      const starts: number[] = [];
+      const t = c.cooperate(
+        (function* () {
+          for (;;) {
+            const start = performance.now();
+            starts.push(start);
+            while (performance.now() - start < 0.5) {
+              /* a 0.5 ms step */
+            }
+            yield;
           }
-          yield;
-        }
-      })(),
-    );
-    const t0 = performance.now();
-    sched.pump();
-    const elapsed = performance.now() - t0;
-    const late = starts.filter((s) => s >= t0 + 10).length; // steps begun after the 10 ms were up
-    expect(elapsed).to.be.at.least(10);
+        })(),
+      );
+      const t0 = performance.now();
+      sched.pump();
+      const elapsed = performance.now() - t0;
+      t.whenDone().addErrback(() => null);
+      t.stop();
+      return { steps: starts.length, late: starts.filter((s) => s >= t0 + 10).length, elapsed };
+    };
     // About 20 steps, none (or one) begun late when the machine is quiet. Reading the clock only
-    // every 32 steps would begin 12 late, never reading it far more; bounds are generous for noise.
-    expect(starts.length).to.be.at.most(40);
-    expect(late).to.be.at.most(8);
-    t.whenDone().addErrback(() => null);
-    t.stop();
+    // every 32 steps would begin 12 late, never reading it far more. The process being descheduled
+    // in the middle of a stride adds late steps whatever the predicate does, so the best of three
+    // ticks is judged (a loaded CI machine once gave 10).
+    const runs = [tick()];
+    while (runs.length < 3 && runs[runs.length - 1].late > 2) runs.push(tick());
+    for (const r of runs) expect(r.elapsed).to.be.at.least(10);
+    expect(Math.min(...runs.map((r) => r.steps))).to.be.at.most(40);
+    expect(Math.min(...runs.map((r) => r.late))).to.be.at.most(8);
   });
 
   it("a CPU-bound coiterate never holds a real reactor: a 5 ms timer fires within about 20 ms", async () => {
