@@ -17,6 +17,7 @@ import { err } from "../log";
 import { Reactor } from "../reactor/reactor";
 import { installReactorMethod } from "./reactor-method";
 import { ProcessDone, ProcessExitedAlready, ProcessTerminated, withoutStack } from "./errors";
+import { toBytes } from "./bytes";
 import type { Data } from "./interfaces";
 import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
 import { ProcessAddress, type IProcessTransport, type ProcessProtocol, type ProcessSignal } from "./process-protocol";
@@ -237,7 +238,7 @@ export class Process implements IProcessTransport {
    * @throws RangeError when `childFD` was not opened as a `"w"` pipe.
    */
   readonly writeToChild = (childFD: number, data: Data): void => {
-    const buf = toBuffer(data);
+    const buf = toBytes(data, "write: data");
     const pipe = this.#pipes.get(childFD);
     if (pipe === undefined) {
       if (this.#reason !== null || this.#wasPipe(childFD, "w")) return; // closed: ignored
@@ -342,12 +343,6 @@ export class Process implements IProcessTransport {
   toString(): string {
     return `<Process pid=${this.#pid ?? "None"} status=${this.status ?? "None"}>`;
   }
-}
-
-function toBuffer(data: Data): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`write: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
 }
 
 function checkSpawnArgs(

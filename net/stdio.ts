@@ -13,6 +13,7 @@ import type { Reactor } from "../reactor/reactor";
 import type { Address } from "./address";
 import { ConnectionDone, ConnectionLost } from "./errors";
 import type { Data, IConsumer, IProducer, IProtocol, IPushProducer, ITransport } from "./interfaces";
+import { toBytes } from "./bytes";
 import { stopProducerOnLoss, watchResult } from "./protocol-calls";
 import { track, untrack } from "./registry";
 
@@ -40,12 +41,6 @@ export interface StandardIOOptions {
 
 /** What is left listening for a stream's errors once its StandardIO is closed. */
 function ignoreError(): void {}
-
-function bytesOf(data: unknown, caller: string): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`${caller}: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
-}
 
 /**
  * Connects `protocol` to standard input and output: what arrives on stdin goes to
@@ -119,7 +114,7 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
 
   /** Writes to stdout (a string as UTF-8). Ignored once the write side is closed. */
   readonly write = (data: Data): void => {
-    const bytes = bytesOf(data, "StandardIO.write");
+    const bytes = toBytes(data, "StandardIO.write: data");
     if (this.#writeClosed) return;
     const ok = this.#stdout.write(bytes);
     if (this.#producer === null) return;
@@ -136,7 +131,7 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
   /** Writes each item in turn. */
   readonly writeSequence = (data: Iterable<Data>): void => {
     const parts: Buffer[] = [];
-    for (const d of data) parts.push(bytesOf(d, "StandardIO.writeSequence"));
+    for (const d of data) parts.push(toBytes(d, "StandardIO.writeSequence: data"));
     this.write(Buffer.concat(parts));
   };
 

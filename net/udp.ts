@@ -24,6 +24,7 @@ import { ValueError } from "./factory";
 import type { Data, IListeningPort } from "./interfaces";
 import { _registerForShutdown, _unregisterForShutdown } from "./io-shutdown";
 import { logPrefixOf } from "./protocol-calls";
+import { toBytes } from "./bytes";
 
 /**
  * A host name was given where only an IP address is accepted (`listenUDP`'s interface, `write`,
@@ -88,13 +89,6 @@ function checkPort(caller: string, port: unknown): asserts port is number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`${caller}: port must be an integer from 0 to 65535, got ${describeValue(port)}`);
   }
-}
-
-function toBuffer(data: Data, caller: string): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (Buffer.isBuffer(data)) return data;
-  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`${caller}: data must be a Buffer, Uint8Array or string, got ${describeValue(data)}`);
 }
 
 /**
@@ -272,7 +266,7 @@ export class UDPPort implements IListeningPort {
    *   too long for UDP.
    */
   readonly write = (data: Data, addr?: [string, number]): void => {
-    const buf = toBuffer(data, "write");
+    const buf = toBytes(data, "write: data");
     const socket = this.#socket;
     if (this.#connectedAddr !== null) {
       if (addr !== undefined && (addr[0] !== this.#connectedAddr[0] || addr[1] !== this.#connectedAddr[1])) {
@@ -310,7 +304,7 @@ export class UDPPort implements IListeningPort {
 
   /** Sends each item as a datagram of their concatenation (Twisted's `writeSequence`). */
   readonly writeSequence = (seq: Iterable<Data>, addr?: [string, number]): void => {
-    this.write(Buffer.concat([...seq].map((d) => toBuffer(d, "writeSequence"))), addr);
+    this.write(Buffer.concat([...seq].map((d) => toBytes(d, "writeSequence: data"))), addr);
   };
 
   #checkLength(buf: Buffer): void {
