@@ -13,7 +13,7 @@ import type { Data, IConsumer, IProducer, IPushProducer, ITCPTransport } from ".
 import { Protocol } from "../net/protocol";
 import { Factory } from "../net/factory";
 import { TCP4ClientEndpoint, TCP4ServerEndpoint } from "../net/endpoints";
-import { dataToBuffer } from "./string-transport";
+import { dataToBuffer, sequenceToBuffer } from "./string-transport";
 import { MemoryReactorClock, type MemoryReactor } from "./memory-reactor";
 
 /** The address of a FakeTransport's ends (an opaque, unique value, as Twisted's FakeAddress). */
@@ -86,9 +86,7 @@ export class FakeTransport implements ITCPTransport, IConsumer, IPushProducer {
 
   /** `write` of the concatenation. */
   writeSequence(data: Iterable<Data>): void {
-    const parts: Buffer[] = [];
-    for (const d of data) parts.push(dataToBuffer(d, "FakeTransport.writeSequence"));
-    this.write(Buffer.concat(parts));
+    this.write(sequenceToBuffer(data, "FakeTransport.writeSequence"));
   }
 
   /** Marks this end `disconnecting`; the pump delivers the close. */

@@ -24,7 +24,7 @@ import type { Data, IConsumer, IProducer, IProtocol, IPullProducer, ITransport }
 import type { Protocol } from "../net/protocol";
 import { ProtocolWrapper, WrappingFactory } from "../protocols/protocol-wrapper";
 import { FakeAddress } from "./iosim";
-import { dataToBuffer } from "./string-transport";
+import { dataToBuffer, sequenceToBuffer } from "./string-transport";
 
 /**
  * What one side wrote and the other has not received yet; `get()` gives the next chunk, or null
@@ -101,9 +101,7 @@ class LoopbackTransport implements ITransport, IConsumer {
   };
 
   readonly writeSequence = (data: Iterable<Data>): void => {
-    const parts: Buffer[] = [];
-    for (const d of data) parts.push(dataToBuffer(d, "writeSequence"));
-    this.#queue.put(Buffer.concat(parts));
+    this.#queue.put(sequenceToBuffer(data, "writeSequence"));
   };
 
   readonly loseConnection = (): void => {
@@ -316,9 +314,7 @@ export class LoopbackRelay implements ITransport, IConsumer {
   };
 
   readonly writeSequence = (data: Iterable<Data>): void => {
-    const parts: Buffer[] = [];
-    for (const d of data) parts.push(dataToBuffer(d, "writeSequence"));
-    this.write(Buffer.concat(parts));
+    this.write(sequenceToBuffer(data, "writeSequence"));
   };
 
   /** Asks a producer for more, delivers what is buffered, then the close if one was asked for. */

@@ -18,6 +18,13 @@ export function dataToBuffer(data: Data, what: string): Buffer {
   throw new TypeError(`${what}: data must be a Buffer, Uint8Array or string, got ${data === null ? "null" : typeof data}`);
 }
 
+/** The items of a `writeSequence` as one Buffer, each checked as {@link dataToBuffer} does. @internal */
+export function sequenceToBuffer(data: Iterable<Data>, what: string): Buffer {
+  const parts: Buffer[] = [];
+  for (const d of data) parts.push(dataToBuffer(d, what));
+  return Buffer.concat(parts);
+}
+
 /**
  * A transport that keeps what is written in memory instead of sending it, for unit tests of
  * protocols: connect a protocol to it with `makeConnection`, feed it bytes with `dataReceived`,
