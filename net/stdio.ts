@@ -104,7 +104,6 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
       watchResult(protocol.makeConnection(this), "Unhandled error from connectionMade:");
     } catch (e) {
       // As Twisted's, the exception leaves the constructor; nothing is left reading or tracked.
-      this.#writeClosed = true;
       this.#lost(new Failure(e));
       throw e;
     }
@@ -158,7 +157,6 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
         } catch (e) {
           // As Twisted's _writeConnectionLost: logged, then the connection is lost.
           err(e, "Unhandled error in StandardIO's protocol.writeConnectionLost:");
-          this.#stopReading();
           this.#lost(new Failure(e));
         }
       }
@@ -215,8 +213,6 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
   /** Closes for the reactor's shutdown: `connectionLost(ConnectionLost)`. @internal */
   _closeForShutdown(): void {
     if (this.disconnected) return;
-    this.#stopReading();
-    this.#writeClosed = true;
     this.#lost(new Failure(new ConnectionLost("the reactor stopped")));
   }
 
@@ -232,8 +228,6 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
       watchResult(this.protocol.dataReceived(typeof chunk === "string" ? Buffer.from(chunk) : chunk), "Unhandled error from dataReceived:");
     } catch (e) {
       err(e, "Unhandled error in StandardIO's protocol.dataReceived:");
-      this.#stopReading();
-      this.#writeClosed = true;
       this.#lost(new Failure(e));
     }
   };
@@ -248,27 +242,19 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
       } catch (e) {
         // As Twisted's _readConnectionLost: logged, then the connection is lost.
         err(e, "Unhandled error in StandardIO's protocol.readConnectionLost:");
-        this.#writeClosed = true;
         this.#lost(new Failure(e));
       }
       return;
     }
     // Not half-closeable: the end of input ends the connection, as Twisted's.
-    this.#writeClosed = true;
     this.#lost(new Failure(new ConnectionDone()));
   };
 
   readonly #onReadError = (e: Error): void => {
-    if (this.disconnected) return;
-    this.#stopReading();
-    this.#writeClosed = true;
     this.#lost(new Failure(new ConnectionLost(`reading stdin failed: ${e.message}`, { cause: e })));
   };
 
   readonly #onWriteError = (e: Error): void => {
-    if (this.disconnected) return;
-    this.#stopReading();
-    this.#writeClosed = true;
     this.#lost(new Failure(new ConnectionLost(`writing stdout failed: ${e.message}`, { cause: e })));
   };
 
@@ -336,9 +322,11 @@ export class StandardIO implements ITransport, IConsumer, IPushProducer {
     else out.end(finished);
   }
 
+  /** Ends it all (once): nothing more is read or written, the protocol gets `connectionLost(reason)`. */
   #lost(reason: Failure): void {
     if (this.disconnected) return;
     this.disconnected = true;
+    this.#writeClosed = true;
     untrack(this.reactor, this);
     this.#stopReading();
     this.#stdin.off("end", this.#onEnd);
