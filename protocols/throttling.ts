@@ -14,6 +14,11 @@ import type { Protocol } from "../net/protocol";
 import { reactor } from "../reactor";
 import { ProtocolWrapper, WrappingFactory, type ProtocolWrapperClass } from "./protocol-wrapper";
 
+/** The bytes `data` is on the wire (a string as UTF-8). */
+function byteLength(data: Data): number {
+  return typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+}
+
 /** The wrapper of {@link ThrottlingFactory}: counts what goes through and pauses on demand. */
 export class ThrottlingProtocol extends ProtocolWrapper {
   declare factory: ThrottlingFactory;
@@ -27,15 +32,13 @@ export class ThrottlingProtocol extends ProtocolWrapper {
   }
 
   override write(data: Data): void {
-    this.factory.registerWritten(typeof data === "string" ? Buffer.byteLength(data) : data.byteLength);
+    this.factory.registerWritten(byteLength(data));
     super.write(data);
   }
 
   override writeSequence(data: Iterable<Data>): void {
     const items = [...data];
-    let n = 0;
-    for (const d of items) n += typeof d === "string" ? Buffer.byteLength(d) : d.byteLength;
-    this.factory.registerWritten(n);
+    this.factory.registerWritten(items.reduce((n, d) => n + byteLength(d), 0));
     super.writeSequence(items);
   }
 
