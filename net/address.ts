@@ -94,6 +94,16 @@ export class UNIXAddress {
 export type Address = IPv4Address | IPv6Address | UNIXAddress;
 
 /**
+ * The host part of an address, as log lines and per-host limits name it: an IP address's `host`,
+ * a UNIX address's path (`name`), "" for none (an unnamed UNIX socket, or no address). @internal
+ */
+export function hostOf(address: Address | null | undefined): string {
+  const a = address as { host?: string; name?: string | null } | null | undefined;
+  if (a === null || a === undefined) return "";
+  return a.host ?? a.name ?? "";
+}
+
+/**
  * The address object for a Node socket address: IPv6 when `family` says so (or the host has a
  * colon), else IPv4. IPv4-mapped IPv6 hosts (`::ffff:127.0.0.1`) are reported as IPv4, as
  * Twisted's dual-stack ports do.

@@ -11,7 +11,7 @@ import { className, describeValue, textOf } from "../core/validate";
 import { err } from "../log";
 import { _enterLogContext, _leaveLogContext, type LogContext } from "../log/context";
 import type { Reactor } from "../reactor/reactor";
-import type { Address } from "./address";
+import { hostOf, type Address } from "./address";
 import { ConnectionLost } from "./errors";
 import { abortedReason, cleanCloseReason, peerClosedReason, socketErrorReason } from "./close-reasons";
 import { logPrefixOf, stopProducerOnLoss, watchResult } from "./protocol-calls";
@@ -405,8 +405,7 @@ export class StreamTransport implements ITLSTransport, IConsumer, IPushProducer 
   get logstr(): string {
     const prefix = logPrefixOf(this.#protocol);
     if (this.#server === undefined) return `${prefix},client`;
-    const peer = this.#peer as { host?: string; name?: string | null };
-    return `${prefix},${this.#server.sessionno},${peer.host ?? peer.name ?? ""}`;
+    return `${prefix},${this.#server.sessionno},${hostOf(this.#peer)}`;
   }
 
   /** The prefix to log with for this connection: its {@link logstr} (Twisted's `logPrefix`). */

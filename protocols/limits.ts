@@ -4,17 +4,10 @@
  * @module
  */
 import { bindMethods } from "../core/bind";
-import type { Address } from "../net/address";
+import { hostOf, type Address } from "../net/address";
 import { ServerFactory } from "../net/factory";
 import type { Protocol, ProtocolClass } from "../net/protocol";
 import { ProtocolWrapper, WrappingFactory } from "./protocol-wrapper";
-
-/** The host of an address (an IP address's `host`, a UNIX address's `name`). */
-function hostOf(addr: Address | null | undefined): string {
-  const a = addr as { host?: string; name?: string | null } | null | undefined;
-  if (a === null || a === undefined) return "";
-  return a.host ?? a.name ?? "";
-}
 
 /**
  * Serves at most `connectionLimit` connections at once (null: no limit). Past it, a connection
