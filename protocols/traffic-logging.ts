@@ -9,6 +9,7 @@ import { bindMethods } from "../core/bind";
 import type { Failure } from "../core/failure";
 import { err, repr } from "../log";
 import type { Address } from "../net/address";
+import { toBytes } from "../net/bytes";
 import type { Data, IProtocolFactory } from "../net/interfaces";
 import type { Protocol } from "../net/protocol";
 import { ProtocolWrapper, WrappingFactory, type ProtocolWrapperClass } from "./protocol-wrapper";
@@ -56,7 +57,7 @@ export class TrafficLoggingProtocol extends ProtocolWrapper {
   }
 
   #munge(data: Data): string {
-    const bytes = typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = toBytes(data, "TrafficLoggingProtocol: data");
     if (this.lengthLimit !== null && this.lengthLimit > 0 && bytes.length > this.lengthLimit) {
       return repr(Buffer.concat([bytes.subarray(0, Math.max(0, this.lengthLimit - 12)), Buffer.from("<... elided>")]));
     }
