@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Failure } from "../../core/failure";
-import { ClientFactory, Factory, Protocol, type IConnector, type ListeningPort } from "../../net";
+import { ClientFactory, Factory, Protocol, type IConnector, type IPushProducer, type ListeningPort } from "../../net";
 import type { Reactor } from "../../reactor";
 
 /** A promise with its resolve function outside. */
@@ -194,4 +194,15 @@ export class HalfCloseRecorder extends Recorder {
     this.events.push("writeConnectionLost");
     this.writeHalfClosed = true;
   }
+}
+
+/** A push producer that records each call ("pause", "resume", "stop") in `actions`. */
+export function recordingPushProducer(): IPushProducer & { actions: string[] } {
+  const actions: string[] = [];
+  return {
+    actions,
+    pauseProducing: () => void actions.push("pause"),
+    resumeProducing: () => void actions.push("resume"),
+    stopProducing: () => void actions.push("stop"),
+  };
 }

@@ -3,10 +3,10 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import type { Failure } from "../../core/failure";
-import { ConnectionDone, ConnectionLost, PipeAddress, Protocol, StandardIO, type IPullProducer, type IPushProducer } from "../../net";
+import { ConnectionDone, ConnectionLost, PipeAddress, Protocol, StandardIO, type IPullProducer } from "../../net";
 import { flushLoggedErrors } from "../setup";
 import { newReactor, runReactor } from "../helpers/reactor";
-import { later } from "../helpers/net";
+import { later, recordingPushProducer } from "../helpers/net";
 
 /** Records what happens to it. */
 class Recorder extends Protocol {
@@ -158,12 +158,8 @@ describe("net/stdio: StandardIO (twisted.internet.stdio)", () => {
     });
     const p = new Recorder();
     const t = new StandardIO(p, { stdin, stdout: slow, reactor: newReactor() });
-    const actions: string[] = [];
-    const producer: IPushProducer = {
-      pauseProducing: () => void actions.push("pause"),
-      resumeProducing: () => void actions.push("resume"),
-      stopProducing: () => void actions.push("stop"),
-    };
+    const producer = recordingPushProducer();
+    const actions = producer.actions;
     t.registerProducer(producer, true);
     expect(() => t.registerProducer(producer, true)).to.throw(Error, /already registered/);
     t.write("0123456789");

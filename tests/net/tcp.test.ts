@@ -26,7 +26,6 @@ import {
   UserError,
   connectErrorFor,
   type IProducer,
-  type IPushProducer,
   type ITCPTransport,
 } from "../../net";
 import { _disconnectAll, _openCount } from "../../net/registry";
@@ -36,6 +35,7 @@ import { reactor as globalReactor } from "../../reactor";
 import { newReactor, runReactor } from "../helpers/reactor";
 import {
   HalfCloseRecorder,
+  recordingPushProducer,
   Recorder,
   RecordingClientFactory,
   ServerRecorderFactory,
@@ -771,12 +771,8 @@ describe("net/tcp", () => {
     it("loseConnection with a push producer that is not paused closes once flushed and stops the producer (Twisted's doWrite)", async () => {
       const { server, client } = await pair();
       const t = client.transport as StreamTransport;
-      const actions: string[] = [];
-      const producer: IPushProducer = {
-        pauseProducing: () => void actions.push("pause"),
-        resumeProducing: () => void actions.push("resume"),
-        stopProducing: () => void actions.push("stop"),
-      };
+      const producer = recordingPushProducer();
+      const actions = producer.actions;
       t.registerProducer(producer, true);
       t.write("hi");
       t.loseConnection();
@@ -790,12 +786,8 @@ describe("net/tcp", () => {
       const { server, client } = await pair();
       (server.transport as StreamTransport).pauseProducing(); // the server stops reading
       const t = client.transport as StreamTransport;
-      const actions: string[] = [];
-      const producer: IPushProducer = {
-        pauseProducing: () => void actions.push("pause"),
-        resumeProducing: () => void actions.push("resume"),
-        stopProducing: () => void actions.push("stop"),
-      };
+      const producer = recordingPushProducer();
+      const actions = producer.actions;
       t.registerProducer(producer, true);
       const total = 16 * 1024 * 1024;
       let sent = 0;
